@@ -1,0 +1,1 @@
+"""Plain-Python core of the supervision-engineer certificate assistant (no Rasa imports)."""

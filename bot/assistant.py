@@ -1,0 +1,62 @@
+"""One question-answering step: analysis, decision, reply and the context to keep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.answers import Answers, Reply
+from bot.knowledge import KnowledgeBase
+from bot.understanding import Analysis, Context, Decision, Understanding
+
+
+@dataclass
+class Step:
+    """The replies to send and the context to keep after one question."""
+
+    replies: list[Reply]
+    context: Context
+    decision: Decision
+    analysis: Analysis
+
+    @property
+    def answered(self) -> bool:
+        """Say whether the assistant answered from the knowledge base."""
+        return self.decision.kind not in ("out_of_scope", "unknown")
+
+
+class QuestionAnswerer:
+    """Answer questions about procedures, forms, contacts and policies."""
+
+    def __init__(self, kb: KnowledgeBase, understanding: Understanding | None = None) -> None:
+        self.kb = kb
+        self.understanding = understanding or Understanding(kb)
+        self.answers = Answers(kb)
+
+    def step(self, text: str, context: Context, intent: str | None = None) -> Step:
+        """Answer one question in context and return the new context."""
+        a = self.understanding.analyse(text)
+        d = self.understanding.decide(a, context, intent)
+        ctx = replace(context, options=[])
+        if d.kind == "answer":
+            reply = self.answers.procedure(d.codes, d.aspect, d.variant)
+            ctx = Context(procedure=d.codes[0], certificate=d.certificate, matter=d.matter, aspect=d.aspect)
+        elif d.kind == "clarify":
+            reply = self.answers.clarify_certificate(d.options, d.matter)
+            ctx = replace(ctx, options=d.options, matter=d.matter, aspect=d.aspect, procedure=None, certificate=None)
+        elif d.kind == "clarify_matter":
+            reply = self.answers.clarify_matter(d.certificate)
+            ctx = replace(ctx, certificate=d.certificate, aspect=d.aspect, procedure=None, matter=None)
+        elif d.kind == "no_such_procedure":
+            reply = self.answers.no_such_procedure(d.matter or "", d.certificate)
+        elif d.kind == "form":
+            reply = self.answers.form(d.key or "")
+        elif d.kind == "contact":
+            reply = self.answers.contact(d.key or "")
+        elif d.kind == "policy":
+            reply = self.answers.policy(d.key or "")
+        elif d.kind == "out_of_scope":
+            reply = self.answers.out_of_scope()
+        else:
+            reply = self.answers.out_of_scope()
+            reply.text = "抱歉，我没能理解您的问题。" + reply.text.split("。", 1)[1]
+        return Step([reply], ctx, d, a)
