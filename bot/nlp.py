@@ -116,3 +116,15 @@ class TermFinder:
                     found |= {(label, key, pattern, start) for label, key in owners}
                 start = text.find(pattern, start + 1)
         return sorted((Term(*f) for f in found), key=lambda t: (t.start, -len(t.text)))
+
+
+def main() -> None:
+    """Write jieba's user dictionary of knowledge-base terms to .build/jieba/."""
+    from bot.knowledge import default_knowledge
+
+    path = write_user_dictionary(default_knowledge(), Path(".build/jieba/kb_terms.txt"))
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

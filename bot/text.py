@@ -17,9 +17,11 @@ def _t2s() -> OpenCC:
     return OpenCC("t2s")
 
 
+def simplify(text: str) -> str:
+    """Return text NFKC-normalised (full-width to half-width) and in simplified characters."""
+    return _t2s().convert(unicodedata.normalize("NFKC", text or ""))
+
+
 def normalise(text: str) -> str:
-    """Return text in simplified Chinese, NFKC-normalised, without control characters."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _CONTROL.sub(" ", text)
-    text = _t2s().convert(text)
-    return _SPACES.sub(" ", text).strip()
+    """Return simplified text without control characters or runs of white space."""
+    return _SPACES.sub(" ", _CONTROL.sub(" ", simplify(text))).strip()

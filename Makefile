@@ -1,0 +1,57 @@
+# make run   — set up everything on a fresh machine and start the assistant (Ctrl-C stops it)
+# make test  — set up everything and run every test
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MODEL := models/assistant.tar.gz
+JIEBA_DICT := .build/jieba/kb_terms.txt
+TRAIN_INPUTS := $(shell find data knowledge -name '*.yml') config.yml domain.yml rasa_ext/tokenizer.py bot/text.py
+
+.PHONY: run test setup train db import lint unit validate e2e clean
+
+run: setup $(MODEL) db
+	scripts/serve.sh
+
+test: setup $(MODEL) lint unit validate e2e
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt scripts/find_python.sh
+	@python=$$(scripts/find_python.sh) && { [ -x $(PY) ] || "$$python" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(JIEBA_DICT): $(VENV)/.installed $(shell find knowledge -name '*.yml') bot/nlp.py
+	$(PY) -m bot.nlp
+
+data/nlu/kb_generated.yml: $(VENV)/.installed $(shell find knowledge -name '*.yml') bot/training_data.py
+	$(PY) -m bot.training_data
+
+$(MODEL): $(JIEBA_DICT) data/nlu/kb_generated.yml $(TRAIN_INPUTS)
+	source scripts/env.sh && $(VENV)/bin/rasa train --fixed-model-name assistant --out models --quiet
+
+train: $(MODEL)
+
+db: setup
+	source scripts/env.sh && $(PY) -c "from bot.settings import get_settings; from bot.store import make_engine, init_db; init_db(make_engine(get_settings().database_url))"
+
+import: db
+	@test -n "$(FILE)" || { echo "usage: make import FILE=path.csv"; exit 2; }
+	source scripts/env.sh && $(PY) -m bot.importer "$(FILE)"
+
+lint: setup
+	$(VENV)/bin/ruff check bot actions rasa_ext tests
+
+unit: setup $(JIEBA_DICT)
+	source scripts/env.sh && $(PY) -m pytest -q tests
+
+validate: setup $(JIEBA_DICT)
+	source scripts/env.sh && $(VENV)/bin/rasa data validate --fail-on-warnings --quiet
+	$(PY) ../shared/tools/check_facts.py knowledge
+
+e2e: setup $(MODEL)
+	scripts/e2e.sh
+
+clean:
+	rm -rf models .build var

@@ -1,0 +1,1 @@
+"""Rasa plumbing: the tokenizer component, the masking tracker store and the input channels."""

@@ -1,0 +1,53 @@
+"""An SQL tracker store that never writes a full ID number to the conversation store."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot.privacy import mask_data
+
+
+class MaskingSQLTrackerStore(SQLTrackerStore):
+    """Store events like SQLTrackerStore, with ID numbers masked in every stored field.
+
+    Connection settings not given in endpoints.yml come from TRACKER_DIALECT, TRACKER_HOST,
+    TRACKER_PORT, TRACKER_DB, TRACKER_USER and TRACKER_PASSWORD (default: SQLite var/tracker.db).
+    Events are not streamed to an event broker, so no unmasked copy leaves the process.
+    """
+
+    def __init__(self, domain: Domain | None = None, **kwargs: Any) -> None:
+        env = os.environ.get
+        settings = {
+            "dialect": env("TRACKER_DIALECT", "sqlite"),
+            "host": env("TRACKER_HOST") or None,
+            "port": env("TRACKER_PORT") or None,
+            "db": env("TRACKER_DB", "var/tracker.db"),
+            "username": env("TRACKER_USER") or None,
+            "password": env("TRACKER_PASSWORD") or None,
+        }
+        settings.update({k: v for k, v in kwargs.items() if v is not None})
+        super().__init__(domain=domain, **settings)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Append the tracker's new events, masked, to the events table."""
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = mask_data(event.as_dict())
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Start the assistant on a scratch database, import the sample applications, run the dev-set evaluation.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED="${SHARED:-../shared}"
+work=$(mktemp -d)
+export DATABASE_URL="sqlite:///$work/assistant.db" TRACKER_DB="$work/tracker.db"
+source scripts/env.sh
+.venv/bin/python -m bot.importer "$SHARED/eval/applications.csv"
+scripts/serve.sh > "$work/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 180); do
+  if curl -sf http://127.0.0.1:5005/ >/dev/null && curl -sf http://127.0.0.1:5055/health >/dev/null; then break; fi
+  if ! kill -0 $server 2>/dev/null; then cat "$work/serve.log"; echo "assistant did not start"; exit 1; fi
+  sleep 1
+done
+.venv/bin/python "$SHARED/eval/run_eval.py" "$SHARED/eval/dev_cases.yml" --min-rate "${MIN_RATE:-0.95}" --quiet "$@" \
+  || { status=$?; tail -n 40 "$work/serve.log"; exit $status; }

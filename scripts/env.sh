@@ -1,0 +1,8 @@
+# Embedded defaults for one machine; every value can be overridden from the environment.
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:5055/webhook}"
+export TRACKER_DIALECT="${TRACKER_DIALECT:-sqlite}"
+export TRACKER_DB="${TRACKER_DB:-var/tracker.db}"
+export DATABASE_URL="${DATABASE_URL:-sqlite:///$PWD/var/assistant.db}"
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export RASA_TELEMETRY_ENABLED=false
