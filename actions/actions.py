@@ -80,7 +80,7 @@ class Router:
         active = tracker.get_slot(slots.FLOW)
         if find_id(text) or preferred == slots.FLOW_STATUS:
             return slots.FLOW_STATUS
-        if active == slots.FLOW_STATUS and (intent == "inform_identity" or find_name(text) and len(text) <= 12):
+        if active == slots.FLOW_STATUS and (intent == "inform_identity" or (find_name(text) and len(text) <= 12)):
             return slots.FLOW_STATUS
         if preferred == slots.FLOW_ONE_TRIP and (intent not in ("affirm", "deny") or active == slots.FLOW_ONE_TRIP):
             return slots.FLOW_ONE_TRIP
@@ -104,7 +104,7 @@ class Router:
             _send(dispatcher, reply)
         if not step.answered:
             self.services.store.log_unanswered(text=text, reason=step.decision.kind)
-        return _context_events(step.context) + [SlotSet(slots.FLOW, None), SlotSet(slots.FLOW_STATE, None)]
+        return [*_context_events(step.context), SlotSet(slots.FLOW, None), SlotSet(slots.FLOW_STATE, None)]
 
     def status(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[EventType]:
         """Run one turn of the status look-up."""
@@ -128,7 +128,8 @@ class Router:
         turn = self.services.one_trip.turn(text, state, _context(tracker), intent)
         _send(dispatcher, turn.reply)
         events: list[EventType] = _context_events(turn.context) if turn.context else []
-        return events + [
+        return [
+            *events,
             SlotSet(slots.FLOW, None if turn.done else slots.FLOW_ONE_TRIP),
             SlotSet(slots.FLOW_STATE, None if turn.done else turn.state.as_dict()),
         ]

@@ -12,6 +12,7 @@ CHECK_CHARS = "10X98765432"
 ID_IN_TEXT = re.compile(r"(?<![0-9])((?:[0-9][ \u3000-]?){14,17}[0-9Xx])(?![0-9A-Za-z])")
 NAME_AFTER_LABEL = re.compile(r"(?:姓名|名字|名叫|我叫|叫做|本人)\s*(?:是|为|叫)?\s*[:：]?\s*([\u4e00-\u9fa5·]{2,5})")
 HAN_RUN = re.compile(r"[\u4e00-\u9fa5·]{2,4}")
+LABELS = re.compile(r"身份证号码|身份证号|身份证|证件号码|证件号|号码|姓名|名字|我叫|我是")
 NOT_NAMES = re.compile(
     r"身份|证件|号码|姓名|名字|查询|查一|进度|办理|申请|状态|结果|帮我|请帮|我想|我的|一下|"
     r"请问|谢谢|您好|你好|麻烦|帮忙|号是|是多少|到哪|哪一步|情况|业务|注册|证书|审核|提交"
@@ -38,7 +39,7 @@ def clean(raw: str) -> str:
 
 def check_digit(first17: str) -> str:
     """Return the GB 11643 check character for the first 17 digits."""
-    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
+    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
 def validate(raw: str, today: date | None = None) -> IdCheck:
@@ -74,6 +75,7 @@ def find_name(text: str) -> str | None:
         name = NOT_NAMES.split(m.group(1))[0]
         if len(name) >= 2:
             return name
+    text = LABELS.sub(" ", text)
     for run in re.split(r"[^\u4e00-\u9fa5·]+", text):
         for part in NOT_NAMES.split(run):
             if 2 <= len(part) <= 4 and HAN_RUN.fullmatch(part):

@@ -90,6 +90,14 @@ def _clauses(text: str) -> list[str]:
     return [c for c in re.split(r"[，,。；;！!？?\n]|但是|但|可是|不过|而且", text) if c.strip()]
 
 
+def _materials_in(clause: str, materials: tuple[Material, ...]) -> set[str]:
+    """Return the materials named in a clause; a name inside a longer one does not count."""
+    spans = [(m.start(), m.start() + len(alias), mat.id)
+             for mat in materials for alias in mat.aliases for m in re.finditer(re.escape(alias), clause)]
+    return {mid for start, end, mid in spans
+            if not any(s <= start and end <= e and (e - s) > (end - start) and other != mid for s, e, other in spans)}
+
+
 def read_facts(text: str, materials: tuple[Material, ...]) -> Facts:
     """Read the deciding facts of a case out of a message."""
     f = Facts()
@@ -127,7 +135,7 @@ def read_facts(text: str, materials: tuple[Material, ...]) -> Facts:
     f.all_ready = bool(ALL_READY.search(text)) and not NEGATION.search(text)
     mentioned: set[str] = set()
     for clause in _clauses(text):
-        hits = {mat.id for mat in materials if any(a in clause for a in mat.aliases)}
+        hits = _materials_in(clause, materials)
         if not hits:
             continue
         if NEGATION.search(clause):

@@ -61,7 +61,9 @@ def _examples(kb: KnowledgeBase, rng: random.Random) -> dict[str, list[str]]:
             seen.add(t.format(cert=rng.choice(certs), matter=rng.choice(matters)))
         out[intent] = sorted(seen)
     choice_certs = [w for c in kb.certificates.values() for w in (c.name, c.short, *c.aliases)]
-    out["inform_certificate"] = sorted({t.format(cert=c) for c in choice_certs for t in rng.sample(CHOICE_TEMPLATES, 2)})
+    out["inform_certificate"] = sorted(
+        {t.format(cert=c) for c in choice_certs for t in rng.sample(CHOICE_TEMPLATES, 2)}
+    )
     return out
 
 

@@ -170,6 +170,8 @@ class Understanding:
     def decide(self, a: Analysis, ctx: Context, intent: str | None = None) -> Decision:
         """Decide what to answer for an analysed question in a conversation context."""
         aspect = self._aspect(a, intent)
+        if not a.aspects and intent not in INTENT_ASPECTS and ctx.aspect:
+            aspect = ctx.aspect  # "那注销呢？" or a bare certificate name keeps the aspect asked before
         if a.ordinal is not None and ctx.options:
             if 1 <= a.ordinal <= len(ctx.options):
                 return self._choose(ctx.options[a.ordinal - 1], ctx)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Text
-
 import jieba
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
@@ -17,7 +15,7 @@ from bot.text import simplify
 class SimplifiedJiebaTokenizer(JiebaTokenizer):
     """Tokenize with jieba after converting to simplified characters (offsets kept)."""
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Return tokens of the simplified text, at the offsets of the original."""
         text = message.get(attribute)
         converted = simplify(text)

@@ -6,12 +6,21 @@ import json
 import os
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.privacy import mask_data
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """Use write-ahead logging: a turn's commit then costs no full fsync of the database."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 class MaskingSQLTrackerStore(SQLTrackerStore):
@@ -34,6 +43,8 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         }
         settings.update({k: v for k, v in kwargs.items() if v is not None})
         super().__init__(domain=domain, **settings)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Append the tracker's new events, masked, to the events table."""

@@ -15,5 +15,10 @@ for _ in $(seq 1 180); do
   if ! kill -0 $server 2>/dev/null; then cat "$work/serve.log"; echo "assistant did not start"; exit 1; fi
   sleep 1
 done
+# Warm the model up once, as a deployment does before taking traffic.
+curl -sf -H 'Content-Type: application/json' -d '{"sender":"warmup","message":"你好"}' \
+  http://127.0.0.1:5005/webhooks/rest/webhook >/dev/null
 .venv/bin/python "$SHARED/eval/run_eval.py" "$SHARED/eval/dev_cases.yml" --min-rate "${MIN_RATE:-0.95}" --quiet "$@" \
   || { status=$?; tail -n 40 "$work/serve.log"; exit $status; }
+# The conversations just held must not have left a full ID number in the tracker store.
+.venv/bin/python scripts/check_stored_ids.py "$TRACKER_DB" "$SHARED/eval/applications.csv" "$SHARED/eval/dev_cases.yml"
