@@ -7,12 +7,12 @@ MODEL := models/assistant.tar.gz
 JIEBA_DICT := .build/jieba/kb_terms.txt
 TRAIN_INPUTS := $(shell find data knowledge -name '*.yml') config.yml domain.yml rasa_ext/tokenizer.py bot/text.py
 
-.PHONY: run test setup train db import lint unit validate e2e clean
+.PHONY: run test setup train db import lint unit validate stories e2e clean
 
 run: setup $(MODEL) db
 	scripts/serve.sh
 
-test: setup $(MODEL) lint unit validate e2e
+test: setup $(MODEL) lint unit validate stories e2e
 
 setup: $(VENV)/.installed
 
@@ -41,7 +41,7 @@ import: db
 	source scripts/env.sh && $(PY) -m bot.importer "$(FILE)"
 
 lint: setup
-	$(VENV)/bin/ruff check bot actions rasa_ext tests
+	$(VENV)/bin/ruff check bot actions rasa_ext tests scripts
 
 unit: setup $(JIEBA_DICT)
 	source scripts/env.sh && $(PY) -m pytest -q tests
@@ -49,6 +49,10 @@ unit: setup $(JIEBA_DICT)
 validate: setup $(JIEBA_DICT)
 	source scripts/env.sh && $(VENV)/bin/rasa data validate --fail-on-warnings --quiet
 	$(PY) ../shared/tools/check_facts.py knowledge
+
+stories: setup $(MODEL)
+	source scripts/env.sh && $(VENV)/bin/rasa test core --stories tests/conversations --model $(MODEL) \
+	  --fail-on-prediction-errors --out results/stories --quiet
 
 e2e: setup $(MODEL)
 	scripts/e2e.sh

@@ -235,6 +235,10 @@ class Answers:
         return Reply(f"文件中没有{cert.name}“{what}”的办理事项，文件对此没有规定。"
                      f"{cert.name}可办理的事项有：{have}。\n{self.fallback_contacts()}")
 
+    def silent(self, topic: str) -> Reply:
+        """Say the documents do not state something, rather than guess."""
+        return Reply(f"两份办事文件都没有写明{topic}，我不能替您猜测。\n" + self.fallback_contacts())
+
     def out_of_scope(self) -> Reply:
         """Say honestly the question is outside the documents, with the numbers to call."""
         return Reply("抱歉，这个问题不在我能回答的范围内。我只能解答全省统一平台专业监理工程师培训合格证、"

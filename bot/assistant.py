@@ -21,7 +21,7 @@ class Step:
     @property
     def answered(self) -> bool:
         """Say whether the assistant answered from the knowledge base."""
-        return self.decision.kind not in ("out_of_scope", "unknown")
+        return self.decision.kind not in ("out_of_scope", "unknown", "silent")
 
 
 class QuestionAnswerer:
@@ -54,6 +54,8 @@ class QuestionAnswerer:
             reply = self.answers.contact(d.key or "")
         elif d.kind == "policy":
             reply = self.answers.policy(d.key or "")
+        elif d.kind == "silent":
+            reply = self.answers.silent(d.key or "")
         elif d.kind == "out_of_scope":
             reply = self.answers.out_of_scope()
         else:

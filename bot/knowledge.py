@@ -180,10 +180,17 @@ class Aspect:
 
 
 @dataclass(frozen=True)
+class SilentTopic:
+    topic: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     certificates: dict[str, Certificate]
     training_aliases: tuple[str, ...]
     huzhou_aliases: tuple[str, ...]
+    national_words: tuple[str, ...]
     matters: dict[str, Matter]
     rename_words: tuple[str, ...]
     company_words: tuple[str, ...]
@@ -193,6 +200,7 @@ class KnowledgeBase:
     policies: dict[str, Policy]
     aspects: tuple[Aspect, ...]
     out_of_scope_terms: tuple[str, ...]
+    silent_topics: tuple[SilentTopic, ...] = ()
     holidays: dict[int, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def find(self, certificate: str, matter: str) -> list[Procedure]:
@@ -205,8 +213,9 @@ class KnowledgeBase:
 
     def terms(self) -> set[str]:
         """Return every name and alias, for the tokenizer's user dictionary."""
-        words: set[str] = set(self.training_aliases) | set(self.huzhou_aliases)
+        words: set[str] = set(self.training_aliases) | set(self.huzhou_aliases) | set(self.national_words)
         words |= set(self.rename_words) | set(self.out_of_scope_terms)
+        words |= {a for t in self.silent_topics for a in t.aliases}
         for c in self.certificates.values():
             words |= {c.name, c.short, *c.aliases}
         for m in self.matters.values():
@@ -389,6 +398,7 @@ def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> KnowledgeBase:
                                         r.req(c, "source", w), r.strs(c, "aliases", w))
     training_aliases = r.strs(data, "training_aliases", "", optional=False)
     huzhou_aliases = r.strs(data, "huzhou_aliases", "", optional=False)
+    national_words = r.strs(data, "national_words", "", optional=False)
 
     r = _Reader("matters.yml")
     data = _load_yaml(directory, r.file)
@@ -443,7 +453,11 @@ def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> KnowledgeBase:
                     for i, a in enumerate(r.items(data, "aspects", "")))
 
     r = _Reader("scope.yml")
-    out_of_scope = r.strs(_load_yaml(directory, r.file), "out_of_scope_terms", "", optional=False)
+    data = _load_yaml(directory, r.file)
+    out_of_scope = r.strs(data, "out_of_scope_terms", "", optional=False)
+    silent_topics = tuple(SilentTopic(r.req(t, "topic", f"silent_topics[{i}]"),
+                                      r.strs(t, "aliases", f"silent_topics[{i}]", optional=False))
+                          for i, t in enumerate(r.items(data, "silent_topics", "")))
 
     r = _Reader("holidays.yml")
     data = _load_yaml(directory, r.file)
@@ -472,9 +486,10 @@ def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> KnowledgeBase:
 
     return KnowledgeBase(
         certificates=certificates, training_aliases=training_aliases, huzhou_aliases=huzhou_aliases,
+        national_words=national_words,
         matters=matters, rename_words=rename_words, company_words=company_words, procedures=procedures,
         forms=forms, contacts=contacts, policies=policies, aspects=aspects,
-        out_of_scope_terms=out_of_scope, holidays=holidays,
+        out_of_scope_terms=out_of_scope, silent_topics=silent_topics, holidays=holidays,
     )
 
 

@@ -18,6 +18,7 @@ USER_DICT_FREQ = 200000
 CERT = "CERT"
 TRAINING = "TRAINING"
 HUZHOU = "HUZHOU"
+NATIONAL = "NATIONAL"
 MATTER = "MATTER"
 RENAME = "RENAME"
 COMPANY = "COMPANY"
@@ -27,6 +28,7 @@ FORM = "FORM"
 CONTACT = "CONTACT"
 POLICY = "POLICY"
 OUT_OF_SCOPE = "OOS"
+SILENT = "SILENT"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ def patterns(kb: KnowledgeBase) -> list[dict[str, str]]:
         add(CERT, c.key, [c.name, c.short, *c.aliases])
     add(TRAINING, "training", kb.training_aliases)
     add(HUZHOU, "huzhou", kb.huzhou_aliases)
+    add(NATIONAL, "N", kb.national_words)
     for m in kb.matters.values():
         add(MATTER, m.key, m.aliases)
     add(RENAME, "rename", kb.rename_words)
@@ -66,6 +69,8 @@ def patterns(kb: KnowledgeBase) -> list[dict[str, str]]:
     for pol in kb.policies.values():
         add(POLICY, pol.key, pol.aliases)
     add(OUT_OF_SCOPE, "oos", kb.out_of_scope_terms)
+    for t in kb.silent_topics:
+        add(SILENT, t.topic, t.aliases)
     unique = {(p["label"], p["pattern"], p["id"]): p for p in out}
     return list(unique.values())
 

@@ -42,6 +42,7 @@ class Analysis:
     contacts: list[str] = field(default_factory=list)
     policies: list[str] = field(default_factory=list)
     out_of_scope: bool = False
+    silent: list[str] = field(default_factory=list)
     ordinal: int | None = None
 
     def keys(self, label: str) -> list[str]:
@@ -71,7 +72,8 @@ class Context:
 
 @dataclass
 class Decision:
-    """What to answer: one of answer, clarify, policy, contact, form, out_of_scope, unknown."""
+    """What to answer: answer, clarify, clarify_matter, no_such_procedure, policy, contact, form, silent,
+    out_of_scope or unknown."""
 
     kind: str
     codes: list[str] = field(default_factory=list)
@@ -84,7 +86,7 @@ class Decision:
 
 
 # Context words that mean nothing once they stand inside a longer term of any kind.
-CONTEXT_LABELS = frozenset({nlp.COMPANY, nlp.HUZHOU, nlp.TRAINING, nlp.RENAME})
+CONTEXT_LABELS = frozenset({nlp.COMPANY, nlp.HUZHOU, nlp.TRAINING, nlp.RENAME, nlp.NATIONAL})
 
 
 def _drop_nested(terms: list[Term]) -> list[Term]:
@@ -135,6 +137,7 @@ class Understanding:
         a.contacts = a.keys(nlp.CONTACT)
         a.policies = self._policies(a)
         a.out_of_scope = bool(a.keys(nlp.OUT_OF_SCOPE))
+        a.silent = a.keys(nlp.SILENT)
         a.ordinal = ordinal(text)
         return a
 
@@ -180,6 +183,10 @@ class Understanding:
             return Decision("out_of_scope")
         if a.out_of_scope and not a.matters:
             return Decision("out_of_scope")
+        if not a.certificates and not a.training and a.keys(nlp.NATIONAL):
+            a.certificates = ["N"]
+        if a.silent:
+            return Decision("silent", key=a.silent[0])
 
         certs = list(a.certificates) or (["P", "H"] if a.training else [])
         matter = a.matters[0] if a.matters else None
