@@ -3,6 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED="${SHARED:-../shared}"
+for port in 5005 5055; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is already in use: stop the assistant running there first (make run / scripts/serve.sh)"; exit 1
+  fi
+done
 work=$(mktemp -d)
 export DATABASE_URL="sqlite:///$work/assistant.db" TRACKER_DB="$work/tracker.db"
 source scripts/env.sh
