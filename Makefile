@@ -7,7 +7,7 @@ MODEL := models/assistant.tar.gz
 JIEBA_DICT := .build/jieba/kb_terms.txt
 TRAIN_INPUTS := $(shell find data knowledge -name '*.yml') config.yml domain.yml rasa_ext/tokenizer.py bot/text.py
 
-.PHONY: run test setup train db import lint unit validate stories e2e clean
+.PHONY: run test setup train db import user lint unit validate stories browser e2e clean
 
 run: setup $(MODEL) db
 	scripts/serve.sh
@@ -40,8 +40,12 @@ import: db
 	@test -n "$(FILE)" || { echo "usage: make import FILE=path.csv"; exit 2; }
 	source scripts/env.sh && $(PY) -m bot.importer "$(FILE)"
 
+user: db
+	@test -n "$(NAME)" || { echo "usage: make user NAME=username [ADMIN=1]"; exit 2; }
+	source scripts/env.sh && $(PY) -m bot.staff create-user "$(NAME)" $(if $(ADMIN),--admin)
+
 lint: setup
-	$(VENV)/bin/ruff check bot actions rasa_ext tests scripts
+	$(VENV)/bin/ruff check bot actions rasa_ext webapp tests tests_e2e scripts
 
 unit: setup $(JIEBA_DICT)
 	source scripts/env.sh && $(PY) -m pytest -q tests
@@ -54,7 +58,11 @@ stories: setup $(MODEL)
 	source scripts/env.sh && $(VENV)/bin/rasa test core --stories tests/conversations --model $(MODEL) \
 	  --fail-on-prediction-errors --out results/stories --quiet
 
-e2e: setup $(MODEL)
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	  || { echo "the browser tests need Debian's chromium: apt-get install chromium"; exit 1; }
+
+e2e: setup $(MODEL) browser
 	scripts/e2e.sh
 
 clean:

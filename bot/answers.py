@@ -50,7 +50,7 @@ class Answers:
     def contact(self, key: str) -> Reply:
         """Answer a question about one contact."""
         c = self.kb.contacts[key]
-        return Reply(f"{c.name}：{c.handles}。\n" + self.contact_line(c) + f"\n（出处：{c.source}）")
+        return Reply(f"{c.name}：{c.handles}。\n" + self.contact_line(c) + f"\n（依据：{self.kb.cite(c.source)}）")
 
     def fallback_contacts(self) -> str:
         """Return the phone numbers to give when the assistant cannot answer."""
@@ -80,7 +80,7 @@ class Answers:
             text = "不算多跑。" + text
         if p.note:
             text += f"\n说明：{p.note}"
-        return Reply(text + f"\n（出处：{p.source}）")
+        return Reply(text + f"\n（依据：{self.kb.cite(p.source)}）")
 
     # ------------------------------------------------------------------ procedures
     def material_line(self, m: Material) -> str:
@@ -193,7 +193,7 @@ class Answers:
             body += render(p, variant)
         if notes and p.notes and aspect not in ("forms", "trips"):
             body.append("注意：\n" + "\n".join(f"- {n}" for n in p.notes))
-        body.append(f"（出处：{p.source}）")
+        body.append(f"（依据：{self.kb.cite(p.source)}）")
         return "\n".join(body)
 
     # ------------------------------------------------------------------ clarifying

@@ -201,11 +201,17 @@ class KnowledgeBase:
     aspects: tuple[Aspect, ...]
     out_of_scope_terms: tuple[str, ...]
     silent_topics: tuple[SilentTopic, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict)
     holidays: dict[int, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def find(self, certificate: str, matter: str) -> list[Procedure]:
         """Return the procedures of a certificate for a matter (two for N reissue)."""
         return [p for p in self.procedures.values() if p.certificate == certificate and p.matter == matter]
+
+    def cite(self, source: str) -> str:
+        """Return a seed reference ('file section') with the document's title instead of its file name."""
+        file, _, section = source.partition(" ")
+        return f"{self.sources.get(file, file)} {section}".strip()
 
     def by_matter(self, matter: str) -> list[Procedure]:
         """Return every procedure of a matter, across certificates."""
@@ -470,6 +476,12 @@ def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> KnowledgeBase:
             raise r.fail(f"years[{year}]", "must be a year with holidays and workdays lists")
         holidays[year] = {k: tuple(str(d) for d in days.get(k) or ()) for k in ("holidays", "workdays")}
 
+    r = _Reader("sources.yml")
+    data = _load_yaml(directory, r.file)
+    sources = data.get("sources")
+    if not isinstance(sources, dict) or not all(isinstance(v, str) and v for v in sources.values()):
+        raise r.fail("sources", "must map each seed file name to its title")
+
     r = _Reader("procedures.yml")
     data = _load_yaml(directory, r.file)
     parts = {"certificates": certificates, "matters": matters, "contacts": contacts, "forms": forms}
@@ -489,7 +501,7 @@ def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> KnowledgeBase:
         national_words=national_words,
         matters=matters, rename_words=rename_words, company_words=company_words, procedures=procedures,
         forms=forms, contacts=contacts, policies=policies, aspects=aspects,
-        out_of_scope_terms=out_of_scope, silent_topics=silent_topics, holidays=holidays,
+        out_of_scope_terms=out_of_scope, silent_topics=silent_topics, sources=sources, holidays=holidays,
     )
 
 

@@ -74,7 +74,9 @@ def make_engine(url: str) -> Engine:
 
 
 def init_db(engine: Engine) -> None:
-    """Create the tables that do not exist yet."""
+    """Create the tables that do not exist yet (applications, unanswered questions, staff, audit)."""
+    from bot import staff  # noqa: F401  (registers the staff and audit tables on Base)
+
     Base.metadata.create_all(engine)
 
 

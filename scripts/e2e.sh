@@ -3,20 +3,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED="${SHARED:-../shared}"
-for port in 5005 5055; do
+for port in 5005 5055 8000; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "port $port is already in use: stop the assistant running there first (make run / scripts/serve.sh)"; exit 1
   fi
 done
 work=$(mktemp -d)
 export DATABASE_URL="sqlite:///$work/assistant.db" TRACKER_DB="$work/tracker.db"
+# Test settings for the WeChat channel (a real deployment sets its own).
+export WECHAT_TOKEN="${WECHAT_TOKEN:-e2e-token}" WECHAT_APP_ID="${WECHAT_APP_ID:-wx0123456789abcdef}"
+export WECHAT_AES_KEY="${WECHAT_AES_KEY:-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG}"
 source scripts/env.sh
 .venv/bin/python -m bot.importer "$SHARED/eval/applications.csv"
 scripts/serve.sh > "$work/serve.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 180); do
-  if curl -sf http://127.0.0.1:5005/ >/dev/null && curl -sf http://127.0.0.1:5055/health >/dev/null; then break; fi
+  if curl -sf http://127.0.0.1:5005/ >/dev/null && curl -sf http://127.0.0.1:5055/health >/dev/null \
+     && curl -sf http://127.0.0.1:8000/health >/dev/null; then break; fi
   if ! kill -0 $server 2>/dev/null; then cat "$work/serve.log"; echo "assistant did not start"; exit 1; fi
   sleep 1
 done
@@ -27,3 +31,5 @@ curl -sf -H 'Content-Type: application/json' -d '{"sender":"warmup","message":"ä
   || { status=$?; tail -n 40 "$work/serve.log"; exit $status; }
 # The conversations just held must not have left a full ID number in the tracker store.
 .venv/bin/python scripts/check_stored_ids.py "$TRACKER_DB" "$SHARED/eval/applications.csv" "$SHARED/eval/dev_cases.yml"
+# Channels against the running servers: WeChat (signed, encrypted) and the chat page in headless Chromium.
+.venv/bin/python -m pytest -q tests_e2e

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start the action server (127.0.0.1:5055) and Rasa (127.0.0.1:5005) in the foreground; Ctrl-C stops both.
+# Start the action server (127.0.0.1:5055), Rasa (127.0.0.1:5005) and the web app (127.0.0.1:8000); Ctrl-C stops all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -12,5 +12,8 @@ pids+=($!)
 .venv/bin/python -m rasa_ext.run run -i 127.0.0.1 -p 5005 --model models/assistant.tar.gz \
   --credentials credentials.yml --endpoints endpoints.yml --cors "*" &
 pids+=($!)
-echo "assistant starting: Rasa http://127.0.0.1:5005 (REST /webhooks/rest/webhook, socket.io), actions http://127.0.0.1:5055"
+.venv/bin/uvicorn --factory webapp.main:create_app --host 127.0.0.1 --port 8000 --ws none --log-level warning &
+pids+=($!)
+echo "assistant starting: Rasa http://127.0.0.1:5005 (REST /webhooks/rest/webhook, socket.io, WeChat /webhooks/wechat/webhook),"
+echo "  actions http://127.0.0.1:5055, chat page and staff console http://127.0.0.1:8000 (/console)"
 wait -n "${pids[@]}"

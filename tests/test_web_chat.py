@@ -1,0 +1,72 @@
+"""The chat page, embed script and the relay to Rasa's REST channel."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.settings import Settings
+from webapp.main import create_app
+from webapp.routers import chat
+from webapp.settings import WebSettings
+
+
+@pytest.fixture()
+def client(tmp_path, monkeypatch):
+    seen: list[dict] = []
+
+    def rasa(request: httpx.Request) -> httpx.Response:
+        import json
+
+        body = json.loads(request.content)
+        seen.append(body)
+        if body["message"] == "down":
+            return httpx.Response(500)
+        return httpx.Response(200, json=[{"recipient_id": body["sender"], "text": "<b>您好</b>",
+                                          "buttons": [{"title": "查询进度", "payload": "我想查询办理进度"}]}])
+
+    real = httpx.AsyncClient
+    monkeypatch.setattr(chat.httpx, "AsyncClient", lambda **kw: real(transport=httpx.MockTransport(rasa), **kw))
+    settings = WebSettings("http://rasa.test", "s" * 40, False, Settings(f"sqlite:///{tmp_path / 'w.db'}", "k"))
+    c = TestClient(create_app(settings))
+    c.seen = seen  # type: ignore[attr-defined]
+    return c
+
+
+def test_pages_and_embed(client):
+    page = client.get("/")
+    assert page.status_code == 200 and 'id="chat-log"' in page.text and "/static/chat.js" in page.text
+    assert client.get("/widget").status_code == 200
+    embed = client.get("/embed.js")
+    assert embed.headers["content-type"].startswith("application/javascript")
+    assert '"http://testserver"' in embed.text and "/widget" in embed.text
+    assert "textContent" in client.get("/static/chat.js").text
+
+
+def test_relay_passes_text_and_buttons(client):
+    r = client.post("/api/chat", json={"sender": "abc12345", "message": "  你好  "})
+    assert r.status_code == 200
+    assert r.json() == [{"text": "<b>您好</b>", "buttons": [{"title": "查询进度", "payload": "我想查询办理进度"}]}]
+    assert client.seen[-1] == {"sender": "abc12345", "message": "你好"}
+
+
+@pytest.mark.parametrize("body", [
+    {"sender": "abc12345", "message": "   "},
+    {"sender": "abc12345", "message": "长" * 2001},
+    {"sender": "<script>", "message": "你好"},
+    {"message": "你好"},
+])
+def test_bad_input_gets_a_chinese_422(client, body):
+    r = client.post("/api/chat", json=body)
+    assert r.status_code == 422 and r.json()["detail"]
+
+
+def test_rasa_down_is_a_503_in_chinese(client):
+    r = client.post("/api/chat", json={"sender": "abc12345", "message": "down"})
+    assert r.status_code == 503 and "稍后" in r.json()["detail"]
+
+
+def test_wrong_method_and_content_type(client):
+    assert client.get("/api/chat").status_code == 405
+    assert client.post("/api/chat", content=b"not json", headers={"Content-Type": "text/plain"}).status_code == 422

@@ -1,0 +1,1 @@
+"""The web front: chat page and widget for applicants, console for phone-line staff."""

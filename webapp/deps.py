@@ -1,0 +1,79 @@
+"""Request dependencies as Annotated aliases."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Form, HTTPException, Request
+from sqlalchemy.engine import Engine
+
+from bot.answers import Answers
+from bot.knowledge import KnowledgeBase
+from bot.staff import StaffPublic, get_user
+from bot.store import StatusStore
+from bot.understanding import Understanding
+from webapp.settings import WebSettings
+
+
+@dataclass
+class AppState:
+    """What the app builds once at start-up."""
+
+    settings: WebSettings
+    engine: Engine
+    kb: KnowledgeBase
+    understanding: Understanding
+    answers: Answers
+    store: StatusStore
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.services
+
+
+State = Annotated[AppState, Depends(get_state)]
+
+
+class LoginRequired(Exception):
+    """Raised when a console page is opened without a session."""
+
+
+def current_user(request: Request, state: State) -> StaffPublic:
+    username = request.session.get("user")
+    user = get_user(state.engine, username=username) if username else None
+    if user is None:
+        raise LoginRequired
+    return user
+
+
+CurrentUser = Annotated[StaffPublic, Depends(current_user)]
+
+
+def admin_user(user: CurrentUser) -> StaffPublic:
+    if not user.is_admin:
+        raise HTTPException(status_code=403, detail="只有管理员可以查看")
+    return user
+
+
+AdminUser = Annotated[StaffPublic, Depends(admin_user)]
+
+
+def csrf_token(request: Request) -> str:
+    """Return the session's CSRF token, creating it on first use."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def check_csrf(request: Request, csrf: Annotated[str, Form()] = "") -> None:
+    expected = request.session.get("csrf", "")
+    if not expected or not hmac.compare_digest(expected, csrf):
+        raise HTTPException(status_code=403, detail="页面已过期或请求无效（CSRF 校验失败），请刷新后重试")
+
+
+CsrfChecked = Depends(check_csrf)

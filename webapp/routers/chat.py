@@ -1,0 +1,86 @@
+"""Applicants' chat: the page, the embeddable widget, and the message relay to Rasa."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, validator
+
+from webapp.deps import State
+
+router = APIRouter()
+templates = Jinja2Templates(directory=str(__import__("pathlib").Path(__file__).resolve().parent.parent / "templates"))
+SENDER = re.compile(r"[A-Za-z0-9_\-]{8,64}")
+MAX_MESSAGE = 2000
+
+
+class ChatCreate(BaseModel):
+    """One message from the widget."""
+
+    sender: str
+    message: str
+
+    @validator("sender")
+    def sender_is_an_id(cls, value: str) -> str:
+        if not SENDER.fullmatch(value):
+            raise ValueError("会话编号无效")
+        return value
+
+    @validator("message")
+    def message_has_text(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("消息不能为空")
+        if len(value) > MAX_MESSAGE:
+            raise ValueError(f"消息太长（最多{MAX_MESSAGE}字），请分几次发送")
+        return value
+
+
+class BotMessagePublic(BaseModel):
+    """One bot message as the widget shows it."""
+
+    text: str = ""
+    buttons: list[dict[str, str]] = []
+
+
+@router.get("/", response_class=HTMLResponse)
+async def chat_page(request: Request) -> Response:
+    """Serve the full-page chat."""
+    return templates.TemplateResponse(request, "chat.html", {"embedded": False})
+
+
+@router.get("/widget", response_class=HTMLResponse)
+async def widget_page(request: Request) -> Response:
+    """Serve the chat for the embedded frame."""
+    return templates.TemplateResponse(request, "chat.html", {"embedded": True})
+
+
+@router.get("/embed.js")
+async def embed_script(request: Request) -> Response:
+    """Serve the one-line embed snippet's script."""
+    body = templates.get_template("embed.js").render(origin=str(request.base_url).rstrip("/"))
+    return Response(body, media_type="application/javascript")
+
+
+@router.post("/api/chat", response_model=list[BotMessagePublic])
+async def relay(chat: ChatCreate, state: State) -> list[dict[str, Any]]:
+    """Pass a message to Rasa's REST channel and return the bot's messages."""
+    url = f"{state.settings.rasa_url}/webhooks/rest/webhook"
+    try:
+        async with httpx.AsyncClient(timeout=20) as client:
+            reply = await client.post(url, json={"sender": chat.sender, "message": chat.message})
+            reply.raise_for_status()
+            messages = reply.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise HTTPException(status_code=503, detail="助手暂时无法连接，请稍后再试") from exc
+    return [
+        {"text": str(m.get("text") or ""),
+         "buttons": [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+                     for b in (m.get("buttons") or [])]}
+        for m in messages if isinstance(m, dict)
+    ]
