@@ -42,7 +42,7 @@ import: db
 
 user: db
 	@test -n "$(NAME)" || { echo "usage: make user NAME=username [ADMIN=1]"; exit 2; }
-	source scripts/env.sh && $(PY) -m bot.staff create-user "$(NAME)" $(if $(ADMIN),--admin)
+	source scripts/env.sh && $(PY) -m bot.manage create-user "$(NAME)" $(if $(ADMIN),--admin)
 
 lint: setup
 	$(VENV)/bin/ruff check bot actions rasa_ext webapp tests tests_e2e scripts

@@ -1,14 +1,8 @@
-"""Staff accounts (argon2-hashed passwords) and the audit log of application look-ups.
-
-    python -m bot.staff create-user NAME [--admin]     # asks for the password twice
-"""
+"""Staff accounts (argon2-hashed passwords) and the audit log of application look-ups."""
 
 from __future__ import annotations
 
-import argparse
-import getpass
 import re
-import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -18,8 +12,7 @@ from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.settings import get_settings
-from bot.store import Base, init_db, make_engine
+from bot.store import Base
 
 USERNAME = re.compile(r"[A-Za-z0-9_.\-]{3,32}")
 MIN_PASSWORD = 10
@@ -118,34 +111,3 @@ def audit_entries(engine: Engine, *, limit: int = 200) -> list[AuditPublic]:
     with Session(engine) as session:
         rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
         return [AuditPublic(r.username, r.at, r.action, r.subject, r.records) for r in rows]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Create a staff account from the command line."""
-    parser = argparse.ArgumentParser(prog="python -m bot.staff")
-    sub = parser.add_subparsers(dest="command", required=True)
-    create = sub.add_parser("create-user", help="create a staff account")
-    create.add_argument("username")
-    create.add_argument("--admin", action="store_true", help="may read the audit log")
-    create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    args = parser.parse_args(argv)
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("密码：")
-        if getpass.getpass("再输入一次：") != password:
-            print("两次输入的密码不一致", file=sys.stderr)
-            return 1
-    engine = make_engine(get_settings().database_url)
-    init_db(engine)
-    try:
-        user = create_user(engine, username=args.username, password=password, is_admin=args.admin)
-    except StaffError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(f"已创建{'管理员' if user.is_admin else '工作人员'}账号：{user.username}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -15,6 +15,8 @@ export WECHAT_TOKEN="${WECHAT_TOKEN:-e2e-token}" WECHAT_APP_ID="${WECHAT_APP_ID:
 export WECHAT_AES_KEY="${WECHAT_AES_KEY:-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG}"
 source scripts/env.sh
 .venv/bin/python -m bot.importer "$SHARED/eval/applications.csv"
+export E2E_ADMIN_PASSWORD="${E2E_ADMIN_PASSWORD:-e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+echo "$E2E_ADMIN_PASSWORD" | .venv/bin/python -m bot.manage create-user e2e-admin --admin --password-stdin
 scripts/serve.sh > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT

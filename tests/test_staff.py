@@ -6,7 +6,8 @@ import io
 
 import pytest
 
-from bot.staff import StaffError, StaffUser, authenticate, create_user, main
+from bot.manage import main
+from bot.staff import StaffError, StaffUser, authenticate, create_user
 from bot.store import init_db, make_engine
 
 
