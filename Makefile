@@ -7,12 +7,12 @@ MODEL := models/assistant.tar.gz
 JIEBA_DICT := .build/jieba/kb_terms.txt
 TRAIN_INPUTS := $(shell find data knowledge -name '*.yml') config.yml domain.yml rasa_ext/tokenizer.py bot/text.py
 
-.PHONY: run test setup train db import user lint unit validate stories browser e2e clean
+.PHONY: run test setup train db import user lint unit validate stories nlu-quality browser e2e scale bench clean
 
 run: setup $(MODEL) db
 	scripts/serve.sh
 
-test: setup $(MODEL) lint unit validate stories e2e
+test: setup $(MODEL) lint unit validate stories nlu-quality e2e scale
 
 setup: $(VENV)/.installed
 
@@ -45,7 +45,7 @@ user: db
 	source scripts/env.sh && $(PY) -m bot.manage create-user "$(NAME)" $(if $(ADMIN),--admin)
 
 lint: setup
-	$(VENV)/bin/ruff check bot actions rasa_ext webapp tests tests_e2e scripts
+	$(VENV)/bin/ruff check bot actions rasa_ext webapp tests tests_e2e tests_scale scripts
 
 unit: setup $(JIEBA_DICT)
 	source scripts/env.sh && $(PY) -m pytest -q tests
@@ -57,6 +57,17 @@ validate: setup $(JIEBA_DICT)
 stories: setup $(MODEL)
 	source scripts/env.sh && $(VENV)/bin/rasa test core --stories tests/conversations --model $(MODEL) \
 	  --fail-on-prediction-errors --out results/stories --quiet
+
+nlu-quality: setup $(JIEBA_DICT) data/nlu/kb_generated.yml
+	mkdir -p results && source scripts/env.sh && $(VENV)/bin/rasa test nlu --nlu data/nlu --config config.yml --cross-validation \
+	  --folds 3 --out results/nlu --quiet > results/nlu.log 2>&1 || { tail -n 30 results/nlu.log; exit 1; }
+	$(PY) scripts/nlu_quality.py results/nlu
+
+scale: setup $(MODEL)
+	scripts/scale_test.sh
+
+bench: setup $(MODEL)
+	scripts/bench.sh
 
 browser:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \

@@ -1,5 +1,5 @@
 # Embedded defaults for one machine; every value can be overridden from the environment.
-export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:5055/webhook}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTIONS_PORT:-5055}/webhook}"
 export TRACKER_DIALECT="${TRACKER_DIALECT:-sqlite}"
 export TRACKER_DB="${TRACKER_DB:-var/tracker.db}"
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$PWD/var/assistant.db}"

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Start the action server (127.0.0.1:5055), Rasa (127.0.0.1:5005) and the web app (127.0.0.1:8000); Ctrl-C stops all.
+# RASA_PORT, ACTIONS_PORT, WEB_PORT and ENDPOINTS change the ports and the endpoints file; SERVE=rasa starts Rasa only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+RASA_PORT="${RASA_PORT:-5005}" ACTIONS_PORT="${ACTIONS_PORT:-5055}" WEB_PORT="${WEB_PORT:-8000}"
 source scripts/env.sh
+export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 mkdir -p var
 pids=()
 stop() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop INT TERM EXIT
-SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions -p 5055 &
+if [ "${SERVE:-all}" = all ]; then
+  SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions -p "$ACTIONS_PORT" &
+  pids+=($!)
+fi
+.venv/bin/python -m rasa_ext.run run -i 127.0.0.1 -p "$RASA_PORT" --model "${MODEL:-models/assistant.tar.gz}" \
+  --credentials credentials.yml --endpoints "${ENDPOINTS:-endpoints.yml}" --cors "*" &
 pids+=($!)
-.venv/bin/python -m rasa_ext.run run -i 127.0.0.1 -p 5005 --model models/assistant.tar.gz \
-  --credentials credentials.yml --endpoints endpoints.yml --cors "*" &
-pids+=($!)
-.venv/bin/uvicorn --factory webapp.main:create_app --host 127.0.0.1 --port 8000 --ws none --log-level warning &
-pids+=($!)
-echo "assistant starting: Rasa http://127.0.0.1:5005 (REST /webhooks/rest/webhook, socket.io, WeChat /webhooks/wechat/webhook),"
-echo "  actions http://127.0.0.1:5055, chat page and staff console http://127.0.0.1:8000 (/console)"
+if [ "${SERVE:-all}" = all ]; then
+  .venv/bin/uvicorn --factory webapp.main:create_app --host 127.0.0.1 --port "$WEB_PORT" --ws none --log-level warning &
+  pids+=($!)
+fi
+echo "assistant starting: Rasa http://127.0.0.1:$RASA_PORT (REST /webhooks/rest/webhook, socket.io, WeChat /webhooks/wechat/webhook),"
+echo "  actions http://127.0.0.1:$ACTIONS_PORT, chat page and staff console http://127.0.0.1:$WEB_PORT (/console)"
 wait -n "${pids[@]}"

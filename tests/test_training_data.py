@@ -33,3 +33,9 @@ def test_no_evaluation_question_in_training_data(kb):
                 question = _norm(turn["user"])
                 if len(question) > 4:  # one-word turns such as 你好 are everybody's
                     assert question not in examples, turn["user"]
+
+
+def test_floor_bot_uses_the_same_nlu_pipeline():
+    main = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    floor = yaml.safe_load((ROOT / "bench" / "floor" / "config.yml").read_text(encoding="utf-8"))
+    assert floor["pipeline"] == main["pipeline"]

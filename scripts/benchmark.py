@@ -1,0 +1,137 @@
+"""Load-test running assistants through Rasa's REST channel with real multi-turn conversations.
+
+    python scripts/benchmark.py --url http://127.0.0.1:5005 [--floor-url http://127.0.0.1:5006]
+                                [--users 10] [--conversations 12] [--pids NAME=PID ...] [--json out.json]
+
+Each simulated user holds whole conversations (a fresh sender id each) one turn after another.
+Prints p50/p95/p99 turn latency, turns per second, errors, and the resident memory of the given
+processes (with their children). With --floor-url the same load runs against the floor bot too,
+and our latency is reported as a ratio to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+CONVERSATIONS: list[list[str]] = [
+    ["你好", "湖州市监理工程师培训合格证丢了，补证要带什么", "那要多久能拿到", "谢谢"],
+    ["证书丢了怎么补办", "第二个", "审核通过后去哪里领"],
+    ["我想查一下办理进度", "身份证号330502198503120112，姓名张伟", "好的，再见"],
+    ["我今年67岁，湖州市培训合格证下个月到期，去协会办延续能一次办好吗"],
+    ["全省统一平台培训合格证换单位要哪些材料", "那协会几天能审完", "附件一要填什么"],
+    ["国家注册监理工程师延续注册最早什么时候申报", "要带什么材料", "监理锁找谁"],
+    ["最多跑一次是什么意思", "材料不全再去一趟算不算多跑"],
+    ["二级建造师怎么注册", "湖州市监理协会电话多少"],
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))]
+
+
+def rss_mb(pid: int) -> float:
+    """Return the resident memory of a process and its descendants, in MB."""
+    total = 0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    except OSError:
+        return 0.0
+    return total / 1024 + sum(rss_mb(int(c)) for c in children)
+
+
+def post(url: str, sender: str, text: str) -> tuple[float, bool]:
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    req = urllib.request.Request(url + "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"})
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            ok = r.status == 200 and bool(json.loads(r.read() or b"[]"))
+    except (urllib.error.URLError, OSError, ValueError):
+        ok = False
+    return time.perf_counter() - start, ok
+
+
+def run_load(url: str, users: int, conversations: int, pids: dict[str, int]) -> dict[str, object]:
+    """Run `users` concurrent users, each holding `conversations` conversations; return the figures."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    peak: dict[str, float] = {name: 0.0 for name in pids}
+    done = threading.Event()
+
+    def sample_memory() -> None:
+        while not done.is_set():
+            for name, pid in pids.items():
+                peak[name] = max(peak[name], rss_mb(pid))
+            done.wait(0.5)
+
+    def user(index: int) -> None:
+        nonlocal errors
+        for n in range(conversations):
+            sender = f"bench-{index}-{n}-{uuid.uuid4().hex[:6]}"
+            for text in CONVERSATIONS[(index + n) % len(CONVERSATIONS)]:
+                seconds, ok = post(url, sender, text)
+                with lock:
+                    latencies.append(seconds)
+                    errors += not ok
+
+    sampler = threading.Thread(target=sample_memory, daemon=True)
+    sampler.start()
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=users) as pool:
+        list(pool.map(user, range(users)))
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return {
+        "url": url, "users": users, "turns": len(latencies), "errors": errors, "seconds": round(elapsed, 2),
+        "turns_per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(1000 * statistics.median(latencies), 1),
+        "p95_ms": round(1000 * percentile(latencies, 0.95), 1),
+        "p99_ms": round(1000 * percentile(latencies, 0.99), 1),
+        "peak_rss_mb": {k: round(v) for k, v in peak.items()},
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--url", default="http://127.0.0.1:5005")
+    ap.add_argument("--floor-url")
+    ap.add_argument("--users", type=int, default=10)
+    ap.add_argument("--conversations", type=int, default=12, help="conversations per user")
+    ap.add_argument("--pids", nargs="*", default=[], help="NAME=PID of the assistant's processes")
+    ap.add_argument("--floor-pids", nargs="*", default=[])
+    ap.add_argument("--json")
+    args = ap.parse_args()
+    pids = {k: int(v) for k, v in (p.split("=") for p in args.pids)}
+    floor_pids = {k: int(v) for k, v in (p.split("=") for p in args.floor_pids)}
+    for url in filter(None, [args.url, args.floor_url]):  # warm both up
+        post(url, "bench-warmup", "你好")
+    result: dict[str, object] = {"assistant": run_load(args.url, args.users, args.conversations, pids)}
+    if args.floor_url:
+        result["floor"] = run_load(args.floor_url, args.users, args.conversations, floor_pids)
+        ours, floor = result["assistant"], result["floor"]
+        result["p95_ratio_to_floor"] = round(ours["p95_ms"] / floor["p95_ms"], 2)  # type: ignore[index]
+        result["p50_ratio_to_floor"] = round(ours["p50_ms"] / floor["p50_ms"], 2)  # type: ignore[index]
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 1 if result["assistant"]["errors"] else 0  # type: ignore[index]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Scale-out test: Redis and PostgreSQL on loopback (installed from Debian if missing), one action server,
+# two Rasa servers sharing them; tests_scale/ alternates a conversation between the servers and kills one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v redis-server >/dev/null || need+=(redis-server)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || { echo "the scale-out test needs: apt-get install ${need[*]}"; exit 1; }
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+for port in 5005 5007 5055 6390 5439; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is in use"; exit 1; fi
+done
+work=$(mktemp -d); chmod 755 "$work"
+pids=()
+cleanup() {
+  kill "${pids[@]}" 2>/dev/null || true
+  [ -d "$work/pg" ] && su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $work/pg -m immediate stop" >/dev/null 2>&1 || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+redis-server --port 6390 --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
+pids+=($!)
+mkdir -p "$work/pg" "$work/pgsock" && chown postgres "$work/pg" "$work/pgsock"
+su postgres -s /bin/sh -c "$PGBIN/initdb -D $work/pg --auth=trust -U postgres -E UTF8 >/dev/null"
+su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $work/pg -o '-p 5439 -k $work/pgsock -c listen_addresses=127.0.0.1' -l $work/pg.log -w start >/dev/null"
+for db in tracker status; do
+  su postgres -s /bin/sh -c "$PGBIN/createdb -h 127.0.0.1 -p 5439 -U postgres $db"
+done
+
+export TRACKER_DIALECT=postgresql TRACKER_HOST=127.0.0.1 TRACKER_PORT=5439 TRACKER_DB=tracker TRACKER_USER=postgres
+export REDIS_HOST=127.0.0.1 REDIS_PORT=6390
+export DATABASE_URL=postgresql://postgres@127.0.0.1:5439/status
+source scripts/env.sh
+.venv/bin/python -m bot.importer ../shared/eval/applications.csv
+
+SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions -p 5055 >"$work/actions.log" 2>&1 &
+pids+=($!)
+for port in 5005 5007; do
+  .venv/bin/python -m rasa_ext.run run -i 127.0.0.1 -p $port --model models/assistant.tar.gz \
+    --credentials credentials.yml --endpoints endpoints.scale.yml >"$work/rasa-$port.log" 2>&1 &
+  pids+=($!)
+  echo $! > "$work/rasa-$port.pid"
+done
+for _ in $(seq 1 180); do
+  curl -sf http://127.0.0.1:5005/ >/dev/null && curl -sf http://127.0.0.1:5007/ >/dev/null \
+    && curl -sf http://127.0.0.1:5055/health >/dev/null && break
+  sleep 1
+done
+SCALE_WORK="$work" .venv/bin/python -m pytest -q tests_scale || { tail -n 30 "$work"/rasa-*.log; exit 1; }

@@ -1,0 +1,86 @@
+"""Property-based checks: no input crashes the core or the web app, and no ID number leaks."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import idcard
+from bot.assistant import QuestionAnswerer
+from bot.privacy import mask_text
+from bot.settings import Settings
+from bot.status import StatusService, StatusState
+from bot.understanding import Context
+from bot.workdays import WorkCalendar
+from webapp.main import create_app
+from webapp.routers import chat
+from webapp.settings import WebSettings
+
+BOUNDED = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+CHINESE = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), max_size=30)
+ANY_TEXT = st.one_of(st.text(max_size=300), CHINESE, st.from_regex(r"[0-9xX ]{0,25}", fullmatch=True))
+
+
+@pytest.fixture(scope="module")
+def qa(kb, understanding):
+    return QuestionAnswerer(kb, understanding)
+
+
+@BOUNDED
+@given(text=ANY_TEXT, aspect=st.sampled_from([None, "materials", "time"]))
+def test_any_question_gets_a_reply(qa, text, aspect):
+    step = qa.step(text, Context(procedure="H-RENEW", certificate="H", matter="renew", aspect=aspect))
+    assert step.replies and step.replies[0].text.strip()
+
+
+@BOUNDED
+@given(digits=st.from_regex(r"[1-9][0-9]{16}", fullmatch=True), before=st.text(max_size=20), after=st.text(max_size=20))
+def test_masking_hides_every_id_number(digits, before, after):
+    number = digits + idcard.check_digit(digits)
+    assert number not in mask_text(f"{before} {number} {after}")
+
+
+@BOUNDED
+@given(text=ANY_TEXT)
+def test_status_turn_never_crashes_or_echoes_an_id(kb, store, text):
+    service = StatusService(kb, store, WorkCalendar(), max_attempts=5)
+    turn = service.turn(text, StatusState())
+    assert turn.text
+    found = idcard.find_id(text)
+    if found and len(idcard.clean(found)) == 18:
+        assert idcard.clean(found) not in turn.text
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory):
+    def rasa(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[{"text": "好的"}])
+
+    real = httpx.AsyncClient
+    chat.httpx.AsyncClient = lambda **kw: real(transport=httpx.MockTransport(rasa), **kw)  # type: ignore[assignment]
+    path = tmp_path_factory.mktemp("web") / "w.db"
+    try:
+        yield TestClient(create_app(WebSettings("http://rasa.test", "s" * 40, False, Settings(f"sqlite:///{path}", "k"))))
+    finally:
+        chat.httpx.AsyncClient = real  # type: ignore[assignment]
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=50),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                    max_leaves=8)
+
+
+@BOUNDED
+@given(body=st.one_of(JSON, st.fixed_dictionaries({"sender": st.text(max_size=70), "message": st.text(max_size=300)})))
+def test_chat_relay_never_answers_5xx(web, body):
+    assert web.post("/api/chat", json=body).status_code in (200, 422)
+
+
+@BOUNDED
+@given(username=st.text(max_size=60), password=st.text(max_size=60), csrf=st.text(max_size=60))
+def test_console_login_never_answers_5xx(web, username, password, csrf):
+    status = web.post("/console/login", data={"username": username, "password": password, "csrf": csrf}).status_code
+    assert status in (401, 403)

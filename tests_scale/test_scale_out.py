@@ -1,0 +1,65 @@
+"""Two Rasa servers sharing a Redis lock store and a PostgreSQL tracker store (scripts/scale_test.sh)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg2
+
+from bot.knowledge import default_knowledge
+
+A, B = "http://127.0.0.1:5005", "http://127.0.0.1:5007"
+WORK = Path(os.environ.get("SCALE_WORK", "/tmp"))
+ZHANG = "330502198503120112"
+
+
+def say(server: str, sender: str, text: str) -> str:
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    req = urllib.request.Request(server + "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return "\n".join(m.get("text") or "" for m in json.loads(r.read()))
+
+
+def stored_user_texts(sender: str) -> list[str]:
+    with psycopg2.connect(host="127.0.0.1", port=5439, user="postgres", dbname="tracker") as conn, conn.cursor() as cur:
+        cur.execute("select data from events where sender_id = %s and type_name = 'user' order by id", (sender,))
+        return [json.loads(row[0])["text"] for row in cur.fetchall()]
+
+
+def test_context_follows_the_conversation_across_servers():
+    kb = default_knowledge()
+    sender = f"scale-{uuid.uuid4().hex[:8]}"
+    first = say(A, sender, "湖州市监理工程师培训合格证丢了要带什么")
+    assert kb.procedures["H-REISSUE"].materials("lost")[0].text in first
+    then = say(B, sender, "那要多久？")
+    assert kb.procedures["H-REISSUE"].printing.text in then
+    assert say(A, sender, "我想查一下办理进度")
+    status = say(B, sender, f"身份证号{ZHANG}，姓名张伟")
+    assert "审核中" in status and ZHANG not in status
+    assert stored_user_texts(sender)[:3] == ["湖州市监理工程师培训合格证丢了要带什么", "那要多久？", "我想查一下办理进度"]
+    assert ZHANG not in json.dumps(stored_user_texts(sender))
+
+
+def test_concurrent_turns_of_one_conversation_are_serialised_by_the_lock():
+    sender = f"lock-{uuid.uuid4().hex[:8]}"
+    texts = [f"湖州市监理协会电话{i}" for i in range(6)]
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(lambda it: say(A if it[0] % 2 else B, sender, it[1]), enumerate(texts)))
+    assert sorted(stored_user_texts(sender)) == sorted(texts)
+
+
+def test_killing_one_server_mid_conversation_loses_nothing():
+    kb = default_knowledge()
+    sender = f"kill-{uuid.uuid4().hex[:8]}"
+    ask = say(A, sender, "证书丢了怎么补办")
+    assert "1. " in ask and "2. " in ask
+    os.kill(int((WORK / "rasa-5005.pid").read_text()), signal.SIGKILL)
+    answer = say(B, sender, "第二个")
+    assert kb.procedures["N-LOST"].materials()[1].text in answer
+    assert stored_user_texts(sender) == ["证书丢了怎么补办", "第二个"]
