@@ -28,7 +28,7 @@ redis-server --port 6390 --bind 127.0.0.1 --save "" --appendonly no --dir "$work
 pids+=($!)
 mkdir -p "$work/pg" "$work/pgsock" && chown postgres "$work/pg" "$work/pgsock"
 su postgres -s /bin/sh -c "$PGBIN/initdb -D $work/pg --auth=trust -U postgres -E UTF8 >/dev/null"
-su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $work/pg -o '-p 5439 -k $work/pgsock -c listen_addresses=127.0.0.1' -l $work/pg.log -w start >/dev/null"
+su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $work/pg -o '-p 5439 -k $work/pgsock -c listen_addresses=127.0.0.1' -l $work/pgsock/pg.log -w start >/dev/null"
 for db in tracker status; do
   su postgres -s /bin/sh -c "$PGBIN/createdb -h 127.0.0.1 -p 5439 -U postgres $db"
 done
