@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-MIN_F1 = 0.90  # set from the measured cross-validated weighted F1 (docs/benchmarks.md), with a margin
+MIN_F1 = 0.75  # measured 0.79 weighted (3-fold, docs/benchmarks.md), less a margin for fold-to-fold noise
 
 
 def main() -> int:
