@@ -15,7 +15,7 @@ from bot.answers import Reply
 from bot.idcard import find_id, find_name
 from bot.onetrip import OneTripState, asks_one_trip, read_facts
 from bot.privacy import mask_text
-from bot.status import StatusState
+from bot.status import StatusState, asks_status
 from bot.understanding import Context
 
 logger = logging.getLogger(__name__)
@@ -78,9 +78,12 @@ class Router:
 
     def _flow(self, text: str, intent: str | None, tracker: Tracker, preferred: str) -> str | None:
         active = tracker.get_slot(slots.FLOW)
-        if find_id(text) or preferred == slots.FLOW_STATUS:
+        if find_id(text):
             return slots.FLOW_STATUS
         if active == slots.FLOW_STATUS and (intent == "inform_identity" or (find_name(text) and len(text) <= 12)):
+            return slots.FLOW_STATUS
+        # A question DIET misreads as a status request (e.g. "姓名打错了") is answered as a question.
+        if preferred == slots.FLOW_STATUS and (asks_status(text) or (intent == "check_status" and len(text) <= 12)):
             return slots.FLOW_STATUS
         if preferred == slots.FLOW_ONE_TRIP and (intent not in ("affirm", "deny") or active == slots.FLOW_ONE_TRIP):
             return slots.FLOW_ONE_TRIP

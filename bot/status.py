@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,6 +13,10 @@ from bot.privacy import mask_id
 from bot.store import ApplicationRecord, StatusStore
 from bot.workdays import WorkCalendar
 
+ASKS_STATUS = re.compile(
+    r"进度|状态|办到哪|到哪一步|哪一步|办好了没|办完了没|办好了吗|办完了吗|办结了|结果|受理了|审核了|批了|批下来|通过了没|"
+    r"通过了吗|查一下我的|查询我的|查查我的|我的申请|我的件|办件|件办|申请情况"
+)
 STATUS_WORDS = {
     "已提交": "已提交，尚未受理",
     "已受理": "已受理，正在按时限办理",
@@ -23,6 +28,11 @@ STATUS_WORDS = {
 ASK_IDENTITY = "请提供您的身份证号和姓名（可以在一条消息里一起发送，例如：身份证号 3305…… 姓名 张三）。"
 NOT_FOUND = ("未查询到与您提供的身份证号和姓名一致的办理记录。请核实身份证号和姓名后重新输入；"
              "如刚提交不久，记录可能尚未录入。")
+
+
+def asks_status(text: str) -> bool:
+    """Say whether a message asks about the progress of an application."""
+    return bool(ASKS_STATUS.search(text))
 
 
 @dataclass

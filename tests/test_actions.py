@@ -101,3 +101,17 @@ def test_domain_declares_every_slot_and_action(domain):
     names = {v for k, v in vars(slots).items() if k.isupper()} - {slots.FLOW_STATUS, slots.FLOW_ONE_TRIP}
     assert names == set(domain["slots"])
     assert {ActionAnswerQuestion().name(), ActionCheckStatus().name(), ActionOneTrip().name()} <= set(domain["actions"])
+
+
+@pytest.mark.asyncio
+async def test_a_question_misread_as_identity_is_still_answered(router, dispatcher, domain, kb):
+    text = "全省统一平台的专业监理工程师培训合格证上我的姓名打错了，勘误需要什么材料？"
+    await run(ActionCheckStatus(router), dispatcher, tracker(text, "inform_identity"), domain)
+    assert kb.procedures["P-CORRECT"].materials("name_gender")[0].text in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["我的补证申请批了吗", "查一下进度", "我的申请到哪一步了"])
+def test_progress_questions_are_recognised(text):
+    from bot.status import asks_status
+
+    assert asks_status(text)
