@@ -49,4 +49,9 @@ echo "== load: $USERS users x $CONVERSATIONS conversations each, assistant then 
   --users "$USERS" --conversations "$CONVERSATIONS" \
   --pids "rasa=$rasa_pid" "actions=$actions_pid" "web=$web_pid" --floor-pids "rasa=$floor_pid" \
   --json "$out/load-$USERS.json"
+echo "== load with people's pace: 1 s between a reply and the next turn"
+.venv/bin/python scripts/benchmark.py --url http://127.0.0.1:5005 --floor-url http://127.0.0.1:5006 \
+  --users "$USERS" --conversations "$CONVERSATIONS" --think 1 \
+  --pids "rasa=$rasa_pid" "actions=$actions_pid" "web=$web_pid" --floor-pids "rasa=$floor_pid" \
+  --json "$out/load-$USERS-think1.json"
 printf '{"training_seconds": %.1f, "cold_start_to_ready_seconds": %.1f}\n' "$train_s" "$ready_s" | tee "$out/startup.json"

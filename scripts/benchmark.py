@@ -65,8 +65,11 @@ def post(url: str, sender: str, text: str) -> tuple[float, bool]:
     return time.perf_counter() - start, ok
 
 
-def run_load(url: str, users: int, conversations: int, pids: dict[str, int]) -> dict[str, object]:
-    """Run `users` concurrent users, each holding `conversations` conversations; return the figures."""
+def run_load(url: str, users: int, conversations: int, pids: dict[str, int], think: float = 0.0) -> dict[str, object]:
+    """Run `users` concurrent users, each holding `conversations` conversations; return the figures.
+
+    `think` seconds pass between a reply and the user's next turn (0: back-to-back, the harshest load).
+    """
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -84,6 +87,8 @@ def run_load(url: str, users: int, conversations: int, pids: dict[str, int]) -> 
         for n in range(conversations):
             sender = f"bench-{index}-{n}-{uuid.uuid4().hex[:6]}"
             for text in CONVERSATIONS[(index + n) % len(CONVERSATIONS)]:
+                if think:
+                    time.sleep(think)
                 seconds, ok = post(url, sender, text)
                 with lock:
                     latencies.append(seconds)
@@ -98,7 +103,8 @@ def run_load(url: str, users: int, conversations: int, pids: dict[str, int]) -> 
     done.set()
     sampler.join()
     return {
-        "url": url, "users": users, "turns": len(latencies), "errors": errors, "seconds": round(elapsed, 2),
+        "url": url, "users": users, "think_seconds": think, "turns": len(latencies), "errors": errors,
+        "seconds": round(elapsed, 2),
         "turns_per_second": round(len(latencies) / elapsed, 1),
         "p50_ms": round(1000 * statistics.median(latencies), 1),
         "p95_ms": round(1000 * percentile(latencies, 0.95), 1),
@@ -115,15 +121,16 @@ def main() -> int:
     ap.add_argument("--conversations", type=int, default=12, help="conversations per user")
     ap.add_argument("--pids", nargs="*", default=[], help="NAME=PID of the assistant's processes")
     ap.add_argument("--floor-pids", nargs="*", default=[])
+    ap.add_argument("--think", type=float, default=0.0, help="seconds between a reply and the next turn")
     ap.add_argument("--json")
     args = ap.parse_args()
     pids = {k: int(v) for k, v in (p.split("=") for p in args.pids)}
     floor_pids = {k: int(v) for k, v in (p.split("=") for p in args.floor_pids)}
-    for url in filter(None, [args.url, args.floor_url]):  # warm both up
-        post(url, "bench-warmup", "你好")
-    result: dict[str, object] = {"assistant": run_load(args.url, args.users, args.conversations, pids)}
+    for url in filter(None, [args.url, args.floor_url]):  # warm both up, custom actions included
+        post(url, "bench-warmup", "湖州市监理工程师培训合格证丢了要带什么")
+    result: dict[str, object] = {"assistant": run_load(args.url, args.users, args.conversations, pids, args.think)}
     if args.floor_url:
-        result["floor"] = run_load(args.floor_url, args.users, args.conversations, floor_pids)
+        result["floor"] = run_load(args.floor_url, args.users, args.conversations, floor_pids, args.think)
         ours, floor = result["assistant"], result["floor"]
         result["p95_ratio_to_floor"] = round(ours["p95_ms"] / floor["p95_ms"], 2)  # type: ignore[index]
         result["p50_ratio_to_floor"] = round(ours["p50_ms"] / floor["p50_ms"], 2)  # type: ignore[index]
