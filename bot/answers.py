@@ -22,7 +22,7 @@ class Reply:
     buttons: list[dict[str, str]] = field(default_factory=list)
 
 
-def _numbered(items: list[str] | tuple[str, ...]) -> str:
+def numbered(items: list[str] | tuple[str, ...]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
 
 
@@ -83,10 +83,6 @@ class Answers:
         return Reply(text + f"\n（依据：{self.kb.cite(p.source)}）")
 
     # ------------------------------------------------------------------ procedures
-    def material_line(self, m: Material) -> str:
-        """Return a material in the seed's words."""
-        return m.text
-
     def _materials(self, p: Procedure, variant: str | None) -> list[str]:
         if not p.variants:
             return ["不需要准备材料：" + p.summary]
@@ -98,7 +94,7 @@ class Answers:
                 lines.append(f"【{v.name}】应提交下列材料：")
             else:
                 lines.append("需要提交的材料：")
-            lines.append(_numbered([self.material_line(m) for m in v.materials]))
+            lines.append(numbered([m.text for m in v.materials]))
         if p.uploads:
             lines.append(f"在企业版注册监理工程师管理系统申报时上传：{p.uploads}。")
         if p.collection_materials:
@@ -111,7 +107,7 @@ class Answers:
                 return ["文件没有为此事项单列受理条件，按以下程序申报即可：", *p.steps[:2]]
             return [p.summary]
         lines = ["受理条件（必须符合）："]
-        lines.append(_numbered([c.text for c in p.conditions]))
+        lines.append(numbered([c.text for c in p.conditions]))
         lines += [f"说明：{c.note}" for c in p.conditions if c.note]
         return lines
 
@@ -239,11 +235,17 @@ class Answers:
         """Say the documents do not state something, rather than guess."""
         return Reply(f"两份办事文件都没有写明{topic}，我不能替您猜测。\n" + self.fallback_contacts())
 
+    def not_understood(self) -> Reply:
+        """Say the question was not understood, and whom to call."""
+        return Reply("抱歉，我没能理解您的问题。" + self._scope_and_contacts())
+
+    def _scope_and_contacts(self) -> str:
+        return ("我只能解答全省统一平台专业监理工程师培训合格证、湖州市监理工程师培训合格证和国家注册监理工程师注册证书的"
+                "办理事项。\n" + self.fallback_contacts())
+
     def out_of_scope(self) -> Reply:
         """Say honestly the question is outside the documents, with the numbers to call."""
-        return Reply("抱歉，这个问题不在我能回答的范围内。我只能解答全省统一平台专业监理工程师培训合格证、"
-                     "湖州市监理工程师培训合格证和国家注册监理工程师注册证书的办理事项。\n"
-                     + self.fallback_contacts())
+        return Reply("抱歉，这个问题不在我能回答的范围内。" + self._scope_and_contacts())
 
     def menu(self) -> Reply:
         """List what the assistant can do, as quick replies."""

@@ -59,6 +59,5 @@ class QuestionAnswerer:
         elif d.kind == "out_of_scope":
             reply = self.answers.out_of_scope()
         else:
-            reply = self.answers.out_of_scope()
-            reply.text = "抱歉，我没能理解您的问题。" + reply.text.split("。", 1)[1]
+            reply = self.answers.not_understood()
         return Step([reply], ctx, d, a)

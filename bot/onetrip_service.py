@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.answers import Answers, Reply, _numbered
+from bot.answers import Answers, Reply, numbered
 from bot.knowledge import KnowledgeBase, Procedure
 from bot.onetrip import AFFIRM_FACTS, Facts, OneTripState, Verdict, decide, read_facts
 from bot.understanding import Context, Understanding
@@ -70,8 +70,8 @@ class OneTripService:
         if verdict.kind == "zero":
             return Reply(f"{head}\n零次跑：{verdict.reasons[0]}")
         if verdict.kind == "ask":
-            return Reply(f"{head}\n为判断您能否“最多跑一次”，请告诉我：\n" + _numbered(verdict.questions))
-        bring = _numbered([m.text for m in verdict.bring]) if verdict.bring else ""
+            return Reply(f"{head}\n为判断您能否“最多跑一次”，请告诉我：\n" + numbered(verdict.questions))
+        bring = numbered([m.text for m in verdict.bring]) if verdict.bring else ""
         place = self.answers.contact_line(self.kb.contacts[proc.handler])
         policy = self.kb.policies["not_extra_trip"].text
         if verdict.kind == "one":
@@ -91,7 +91,7 @@ class OneTripService:
         lines = [head, "按文件规定，您的情况现在还不能一次办成：" if verdict.kind == "not_yet"
                  else "按文件规定，您的情况不符合受理条件，去了也无法办成：", *verdict.reasons]
         if verdict.missing:
-            lines += ["还缺少的材料（请先补齐再去）：", _numbered([m.text for m in verdict.missing])]
+            lines += ["还缺少的材料（请先补齐再去）：", numbered([m.text for m in verdict.missing])]
         if verdict.kind == "not_yet":
             if bring:
                 lines += ["全部材料为：", bring]

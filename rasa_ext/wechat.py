@@ -51,6 +51,14 @@ class WeChatInput(InputChannel):
         self.crypto = WeChatCrypto(token, aes_key, app_id) if token and aes_key and app_id else None
         self.options = OptionMemory()
 
+    def _refusal(self, request: Request) -> HTTPResponse | None:
+        """Return the response refusing a request that is unconfigured or unsigned, else None."""
+        if not self.token:
+            return response.text("WeChat channel is not configured", status=503)
+        if not self._signed(request):
+            return response.text("invalid signature", status=403)
+        return None
+
     def _signed(self, request: Request) -> bool:
         args = request.args
         try:
@@ -80,18 +88,13 @@ class WeChatInput(InputChannel):
 
         @wechat.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
-            if not self.token:
-                return response.text("WeChat channel is not configured", status=503)
-            if not self._signed(request):
-                return response.text("invalid signature", status=403)
-            return response.text(request.args.get("echostr", ""))
+            return self._refusal(request) or response.text(request.args.get("echostr", ""))
 
         @wechat.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if not self.token:
-                return response.text("WeChat channel is not configured", status=503)
-            if not self._signed(request):
-                return response.text("invalid signature", status=403)
+            refusal = self._refusal(request)
+            if refusal:
+                return refusal
             args = request.args
             encrypted = args.get("encrypt_type") == "aes"
             body = request.body.decode("utf-8", errors="replace")
