@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from bot.knowledge import Material, Procedure
+from bot.text import chinese_number
 
-CN_NUMBERS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-              "半": 0.5}
 NEGATION = re.compile(r"没|未|缺|差|忘|不全|拿不到|不齐|还没|没有|丢了|找不到|办不下来")
 HAVE_ONLY = re.compile(r"只(?:带|有|准备|拿)了?")
 ALL_READY = re.compile(r"(?:材料|资料|东西)?(?:都|全部?|已经?)?(?:带齐|备齐|准备齐|齐全|准备好|齐了|都带了|都有)")
@@ -27,20 +26,6 @@ ONE_TRIP_QUESTION = re.compile(
 def asks_one_trip(text: str) -> bool:
     """Say whether a message asks if the case can be done in one trip."""
     return bool(ONE_TRIP_QUESTION.search(text))
-
-
-def _number(token: str) -> float | None:
-    if token.isdigit():
-        return float(token)
-    if token in CN_NUMBERS:
-        return float(CN_NUMBERS[token])
-    if token.startswith("十") and len(token) == 2 and token[1] in CN_NUMBERS:
-        return 10 + CN_NUMBERS[token[1]]
-    if len(token) == 2 and token[1] == "十" and token[0] in CN_NUMBERS:
-        return CN_NUMBERS[token[0]] * 10
-    if len(token) == 3 and token[1] == "十":
-        return CN_NUMBERS.get(token[0], 0) * 10 + CN_NUMBERS.get(token[2], 0)
-    return None
 
 
 @dataclass
@@ -103,14 +88,14 @@ def read_facts(text: str, materials: tuple[Material, ...]) -> Facts:
     f = Facts()
     m = re.search(r"(\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:周岁|岁)", text)
     if m:
-        f.age = _number(m.group(1))
+        f.age = chinese_number(m.group(1))
     if EXPIRED.search(text):
         f.within_validity = False
     elif VALID.search(text):
         f.within_validity = True
     m = re.search(r"(?:还有|还剩|剩|再过)\s*(\d{1,2}|[一二两三四五六七八九十半]{1,2})\s*个?多?月", text)
     if m and f.within_validity is not False:
-        f.months_to_expiry = _number(m.group(1))
+        f.months_to_expiry = chinese_number(m.group(1))
         f.within_validity = True
     elif re.search(r"下个?月到期|这个月到期|本月到期|下周到期|快到期|马上到期|即将到期|月底到期", text):
         f.months_to_expiry = 1
@@ -121,7 +106,7 @@ def read_facts(text: str, materials: tuple[Material, ...]) -> Facts:
         f.months_to_expiry = 12
     m = re.search(r"(?:已经?|原来|证书上|原证书上)?(?:有|满)了?\s*(两|二|2|三|3|一|1)\s*(?:个|项)\s*专业", text)
     if m:
-        f.specialties = int(_number(m.group(1)) or 0)
+        f.specialties = int(chinese_number(m.group(1)) or 0)
     elif re.search(r"专业已满|已满两项", text):
         f.specialties = 2
     if PROXY.search(text):

@@ -60,7 +60,7 @@ class OneTripService:
         if intent == "affirm" and state.rounds:
             facts = AFFIRM_FACTS.merge(facts)
         state = replace(state, facts=state.facts.merge(facts), rounds=state.rounds + 1)
-        verdict = decide(proc, state.facts, state.variant, final=state.rounds > MAX_ROUNDS - 1 and state.rounds > 1)
+        verdict = decide(proc, state.facts, state.variant, final=state.rounds >= MAX_ROUNDS)
         reply = self.render(proc, verdict, state)
         return OneTripTurn(reply, state, verdict.kind != "ask", new_context)
 

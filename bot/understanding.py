@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bot import nlp
 from bot.knowledge import KnowledgeBase, Procedure
 from bot.nlp import Term, TermFinder
-from bot.text import normalise
+from bot.text import chinese_number, normalise
 
 # Rasa intents that name the aspect of a procedure being asked about.
 INTENT_ASPECTS = {
@@ -24,7 +24,6 @@ CONTACT_ASK = re.compile(r"电话|联系方式|怎么联系|联系人|联系谁|
 FORM_FIELDS_ASK = re.compile(r"填|内容|栏目|信息|签字|盖章|字段|项目|格式|样子|哪些项")
 ONLY_CONTACT_TOPICS = frozenset({"supervision_lock", "system_tech", "registration_review", "zhejiang_association"})
 ORDINAL = re.compile(r"^(?:选|要|是)?\s*(?:第\s*)?([1-9一二三四五六七八九两])\s*(?:个|项|种|条|号)?\s*(?:吧|的|呀|啊)?[。.!！]?$")
-CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 @dataclass
@@ -109,8 +108,7 @@ def ordinal(text: str) -> int | None:
     m = ORDINAL.match(text.strip())
     if not m:
         return None
-    token = m.group(1)
-    return int(token) if token.isdigit() else CN_DIGITS[token]
+    return int(chinese_number(m.group(1)) or 0)
 
 
 class Understanding:

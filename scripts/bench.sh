@@ -9,9 +9,7 @@ out=results/bench; mkdir -p "$out"
 work=$(mktemp -d)
 export DATABASE_URL="sqlite:///$work/assistant.db"
 source scripts/env.sh
-for port in 5005 5055 8000 5006; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is in use; stop what runs there"; exit 1; fi
-done
+require_free_ports 5005 5055 8000 5006
 
 echo "== training (full, forced)"
 start=$(date +%s.%N)

@@ -3,17 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED="${SHARED:-../shared}"
-for port in 5005 5055 8000; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is already in use: stop the assistant running there first (make run / scripts/serve.sh)"; exit 1
-  fi
-done
+source scripts/env.sh
+require_free_ports 5005 5055 8000
 work=$(mktemp -d)
 export DATABASE_URL="sqlite:///$work/assistant.db" TRACKER_DB="$work/tracker.db"
 # Test settings for the WeChat channel (a real deployment sets its own).
 export WECHAT_TOKEN="${WECHAT_TOKEN:-e2e-token}" WECHAT_APP_ID="${WECHAT_APP_ID:-wx0123456789abcdef}"
 export WECHAT_AES_KEY="${WECHAT_AES_KEY:-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG}"
-source scripts/env.sh
 .venv/bin/python -m bot.importer "$SHARED/eval/applications.csv"
 export E2E_ADMIN_PASSWORD="${E2E_ADMIN_PASSWORD:-e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 echo "$E2E_ADMIN_PASSWORD" | .venv/bin/python -m bot.manage create-user e2e-admin --admin --password-stdin

@@ -6,3 +6,14 @@ export DATABASE_URL="${DATABASE_URL:-sqlite:///$PWD/var/assistant.db}"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export RASA_TELEMETRY_ENABLED=false
+
+# require_free_ports PORT...: stop with a message when something already listens on a port we are about to use.
+require_free_ports() {
+  local port
+  for port in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port is already in use: stop what runs there first (make run / scripts/serve.sh)" >&2
+      return 1
+    fi
+  done
+}

@@ -11,9 +11,8 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-for port in 5005 5007 5055 6390 5439; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is in use"; exit 1; fi
-done
+source scripts/env.sh
+require_free_ports 5005 5007 5055 6390 5439
 work=$(mktemp -d); chmod 755 "$work"
 pids=()
 cleanup() {
@@ -36,7 +35,6 @@ done
 export TRACKER_DIALECT=postgresql TRACKER_HOST=127.0.0.1 TRACKER_PORT=5439 TRACKER_DB=tracker TRACKER_USER=postgres
 export REDIS_HOST=127.0.0.1 REDIS_PORT=6390
 export DATABASE_URL=postgresql://postgres@127.0.0.1:5439/status
-source scripts/env.sh
 .venv/bin/python -m bot.importer ../shared/eval/applications.csv
 
 SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions -p 5055 >"$work/actions.log" 2>&1 &

@@ -8,13 +8,12 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, validator
 
 from webapp.deps import State
+from webapp.templating import templates
 
 router = APIRouter()
-templates = Jinja2Templates(directory=str(__import__("pathlib").Path(__file__).resolve().parent.parent / "templates"))
 SENDER = re.compile(r"[A-Za-z0-9_\-]{8,64}")
 MAX_MESSAGE = 2000
 

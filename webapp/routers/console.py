@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from bot import idcard
 from bot.importer import read_applications
@@ -16,9 +14,9 @@ from bot.staff import audit_entries, authenticate, record_lookup
 from bot.status import STATUS_WORDS
 from bot.understanding import Context
 from webapp.deps import AdminUser, CsrfChecked, CurrentUser, State, csrf_token
+from webapp.templating import templates
 
 router = APIRouter(prefix="/console")
-templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
