@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MODEL := models/assistant.tar.gz
 JIEBA_DICT := .build/jieba/kb_terms.txt
-TRAIN_INPUTS := $(shell find data knowledge -name '*.yml') config.yml domain.yml rasa_ext/tokenizer.py bot/text.py
+TRAIN_INPUTS := $(shell find data knowledge -name '*.yml') config.yml domain.yml rasa_ext/tokenizer.py bot/language/text.py
 
 .PHONY: run test setup train db import user lint unit validate stories nlu-quality browser e2e scale bench clean
 
@@ -22,11 +22,11 @@ $(VENV)/.installed: requirements.txt scripts/find_python.sh
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(JIEBA_DICT): $(VENV)/.installed $(shell find knowledge -name '*.yml') bot/nlp.py
-	$(PY) -m bot.nlp
+$(JIEBA_DICT): $(VENV)/.installed $(shell find knowledge -name '*.yml') bot/language/terms.py
+	$(PY) -m bot.language.terms
 
-data/nlu/kb_generated.yml: $(VENV)/.installed $(shell find knowledge -name '*.yml') bot/training_data.py
-	$(PY) -m bot.training_data
+data/nlu/kb_generated.yml: $(VENV)/.installed $(shell find knowledge -name '*.yml') bot/language/training.py
+	$(PY) -m bot.language.training
 
 $(MODEL): $(JIEBA_DICT) data/nlu/kb_generated.yml $(TRAIN_INPUTS)
 	source scripts/env.sh && $(VENV)/bin/rasa train --fixed-model-name assistant --out models --quiet
@@ -34,15 +34,15 @@ $(MODEL): $(JIEBA_DICT) data/nlu/kb_generated.yml $(TRAIN_INPUTS)
 train: $(MODEL)
 
 db: setup
-	source scripts/env.sh && $(PY) -c "from bot.settings import get_settings; from bot.store import make_engine, init_db; init_db(make_engine(get_settings().database_url))"
+	source scripts/env.sh && $(PY) -c "from bot.settings import get_settings; from bot.applications.store import make_engine, init_db; init_db(make_engine(get_settings().database_url))"
 
 import: db
 	@test -n "$(FILE)" || { echo "usage: make import FILE=path.csv"; exit 2; }
-	source scripts/env.sh && $(PY) -m bot.importer "$(FILE)"
+	source scripts/env.sh && $(PY) -m bot.applications.importer "$(FILE)"
 
 user: db
 	@test -n "$(NAME)" || { echo "usage: make user NAME=username [ADMIN=1]"; exit 2; }
-	source scripts/env.sh && $(PY) -m bot.manage create-user "$(NAME)" $(if $(ADMIN),--admin)
+	source scripts/env.sh && $(PY) -m bot.staff.manage create-user "$(NAME)" $(if $(ADMIN),--admin)
 
 lint: setup
 	$(VENV)/bin/ruff check bot actions rasa_ext webapp tests tests_e2e tests_scale scripts

@@ -11,12 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
 from actions.services import Services, default_services
-from bot.answers import Reply
-from bot.idcard import find_id, find_name
-from bot.onetrip import OneTripState, asks_one_trip, read_facts
-from bot.privacy import mask_text
-from bot.status import StatusState, asks_status
-from bot.understanding import Context
+from bot.answers.render import Reply
+from bot.dialogue.status import StatusState, asks_status
+from bot.dialogue.understanding import Context
+from bot.rules.idnumber import find_id, find_name
+from bot.rules.onetrip import OneTripState, asks_one_trip, read_facts
+from bot.rules.privacy import mask_text
 
 logger = logging.getLogger(__name__)
 FLOW_ANSWER_INTENTS = frozenset({"affirm", "deny", "inform_situation", "choose_option", "inform_certificate"})

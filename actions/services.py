@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.assistant import QuestionAnswerer
-from bot.knowledge import KnowledgeBase, default_knowledge
-from bot.onetrip_service import OneTripService
+from bot.applications.store import StatusStore, init_db, make_engine
+from bot.dialogue.onetrip import OneTripService
+from bot.dialogue.questions import QuestionAnswerer
+from bot.dialogue.status import StatusService
+from bot.dialogue.understanding import Understanding
+from bot.knowledge.base import KnowledgeBase, default_knowledge
+from bot.rules.workdays import WorkCalendar
 from bot.settings import get_settings
-from bot.status import StatusService
-from bot.store import StatusStore, init_db, make_engine
-from bot.understanding import Understanding
-from bot.workdays import WorkCalendar
 
 
 @dataclass

@@ -22,8 +22,8 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from bot.privacy import mask_text
-from bot.wechat_format import TIMEOUT, UNSUPPORTED, WELCOME_PAYLOAD, OptionMemory, render
+from bot.rules.privacy import mask_text
+from rasa_ext.wechat_format import TIMEOUT, UNSUPPORTED, WELCOME_PAYLOAD, OptionMemory, render
 
 logger = logging.getLogger(__name__)
 REPLY_SECONDS = 4.5  # WeChat waits 5 seconds for a passive reply

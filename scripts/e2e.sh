@@ -4,28 +4,29 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED="${SHARED:-../shared}"
 source scripts/env.sh
-require_free_ports 5005 5055 8000
+require_free_ports "$RASA_PORT" "$ACTIONS_PORT" "$WEB_PORT"
+export RASA_URL="http://127.0.0.1:$RASA_PORT" WEB_URL="http://127.0.0.1:$WEB_PORT"
 work=$(mktemp -d)
 export DATABASE_URL="sqlite:///$work/assistant.db" TRACKER_DB="$work/tracker.db"
 # Test settings for the WeChat channel (a real deployment sets its own).
 export WECHAT_TOKEN="${WECHAT_TOKEN:-e2e-token}" WECHAT_APP_ID="${WECHAT_APP_ID:-wx0123456789abcdef}"
 export WECHAT_AES_KEY="${WECHAT_AES_KEY:-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG}"
-.venv/bin/python -m bot.importer "$SHARED/eval/applications.csv"
+.venv/bin/python -m bot.applications.importer "$SHARED/eval/applications.csv"
 export E2E_ADMIN_PASSWORD="${E2E_ADMIN_PASSWORD:-e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
-echo "$E2E_ADMIN_PASSWORD" | .venv/bin/python -m bot.manage create-user e2e-admin --admin --password-stdin
+echo "$E2E_ADMIN_PASSWORD" | .venv/bin/python -m bot.staff.manage create-user e2e-admin --admin --password-stdin
 scripts/serve.sh > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 180); do
-  if curl -sf http://127.0.0.1:5005/ >/dev/null && curl -sf http://127.0.0.1:5055/health >/dev/null \
-     && curl -sf http://127.0.0.1:8000/health >/dev/null; then break; fi
+  if curl -sf "$RASA_URL/" >/dev/null && curl -sf "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null \
+     && curl -sf "$WEB_URL/health" >/dev/null; then break; fi
   if ! kill -0 $server 2>/dev/null; then cat "$work/serve.log"; echo "assistant did not start"; exit 1; fi
   sleep 1
 done
 # Warm the model up once, as a deployment does before taking traffic.
 curl -sf -H 'Content-Type: application/json' -d '{"sender":"warmup","message":"你好"}' \
-  http://127.0.0.1:5005/webhooks/rest/webhook >/dev/null
-.venv/bin/python "$SHARED/eval/run_eval.py" "$SHARED/eval/dev_cases.yml" --min-rate "${MIN_RATE:-0.95}" --quiet "$@" \
+  "$RASA_URL/webhooks/rest/webhook" >/dev/null
+.venv/bin/python "$SHARED/eval/run_eval.py" "$SHARED/eval/dev_cases.yml" --url "$RASA_URL" --min-rate "${MIN_RATE:-0.95}" --quiet "$@" \
   || { status=$?; tail -n 40 "$work/serve.log"; exit $status; }
 # The conversations just held must not have left a full ID number in the tracker store.
 .venv/bin/python scripts/check_stored_ids.py "$TRACKER_DB" "$SHARED/eval/applications.csv" "$SHARED/eval/dev_cases.yml"

@@ -1,5 +1,9 @@
 # Embedded defaults for one machine; every value can be overridden from the environment.
-export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTIONS_PORT:-5055}/webhook}"
+# Ports (override to run several checkouts side by side).
+export RASA_PORT="${RASA_PORT:-5005}" ACTIONS_PORT="${ACTIONS_PORT:-5055}" WEB_PORT="${WEB_PORT:-8000}"
+export RASA2_PORT="${RASA2_PORT:-5007}" FLOOR_PORT="${FLOOR_PORT:-5006}"
+export TEST_REDIS_PORT="${TEST_REDIS_PORT:-6390}" TEST_PG_PORT="${TEST_PG_PORT:-5439}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTIONS_PORT/webhook}"
 export TRACKER_DIALECT="${TRACKER_DIALECT:-sqlite}"
 export TRACKER_DB="${TRACKER_DB:-var/tracker.db}"
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$PWD/var/assistant.db}"

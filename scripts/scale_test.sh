@@ -12,7 +12,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 source scripts/env.sh
-require_free_ports 5005 5007 5055 6390 5439
+require_free_ports "$RASA_PORT" "$RASA2_PORT" "$ACTIONS_PORT" "$TEST_REDIS_PORT" "$TEST_PG_PORT"
 work=$(mktemp -d); chmod 755 "$work"
 pids=()
 cleanup() {
@@ -23,31 +23,31 @@ cleanup() {
 }
 trap cleanup EXIT
 
-redis-server --port 6390 --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
+redis-server --port "$TEST_REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
 pids+=($!)
 mkdir -p "$work/pg" "$work/pgsock" && chown postgres "$work/pg" "$work/pgsock"
 su postgres -s /bin/sh -c "$PGBIN/initdb -D $work/pg --auth=trust -U postgres -E UTF8 >/dev/null"
-su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $work/pg -o '-p 5439 -k $work/pgsock -c listen_addresses=127.0.0.1' -l $work/pgsock/pg.log -w start >/dev/null"
+su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $work/pg -o '-p $TEST_PG_PORT -k $work/pgsock -c listen_addresses=127.0.0.1' -l $work/pgsock/pg.log -w start >/dev/null"
 for db in tracker status; do
-  su postgres -s /bin/sh -c "$PGBIN/createdb -h 127.0.0.1 -p 5439 -U postgres $db"
+  su postgres -s /bin/sh -c "$PGBIN/createdb -h 127.0.0.1 -p $TEST_PG_PORT -U postgres $db"
 done
 
-export TRACKER_DIALECT=postgresql TRACKER_HOST=127.0.0.1 TRACKER_PORT=5439 TRACKER_DB=tracker TRACKER_USER=postgres
-export REDIS_HOST=127.0.0.1 REDIS_PORT=6390
-export DATABASE_URL=postgresql://postgres@127.0.0.1:5439/status
-.venv/bin/python -m bot.importer ../shared/eval/applications.csv
+export TRACKER_DIALECT=postgresql TRACKER_HOST=127.0.0.1 TRACKER_PORT=$TEST_PG_PORT TRACKER_DB=tracker TRACKER_USER=postgres
+export REDIS_HOST=127.0.0.1 REDIS_PORT=$TEST_REDIS_PORT
+export DATABASE_URL=postgresql://postgres@127.0.0.1:$TEST_PG_PORT/status
+.venv/bin/python -m bot.applications.importer ../shared/eval/applications.csv
 
-SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions -p 5055 >"$work/actions.log" 2>&1 &
+SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions -p "$ACTIONS_PORT" >"$work/actions.log" 2>&1 &
 pids+=($!)
-for port in 5005 5007; do
+for port in "$RASA_PORT" "$RASA2_PORT"; do
   .venv/bin/python -m rasa_ext.run run -i 127.0.0.1 -p $port --model models/assistant.tar.gz \
     --credentials credentials.yml --endpoints endpoints.scale.yml >"$work/rasa-$port.log" 2>&1 &
   pids+=($!)
   echo $! > "$work/rasa-$port.pid"
 done
 for _ in $(seq 1 180); do
-  curl -sf http://127.0.0.1:5005/ >/dev/null && curl -sf http://127.0.0.1:5007/ >/dev/null \
-    && curl -sf http://127.0.0.1:5055/health >/dev/null && break
+  curl -sf "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -sf "http://127.0.0.1:$RASA2_PORT/" >/dev/null \
+    && curl -sf "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null && break
   sleep 1
 done
 SCALE_WORK="$work" .venv/bin/python -m pytest -q tests_scale || { tail -n 30 "$work"/rasa-*.log; exit 1; }

@@ -3,7 +3,6 @@
 # RASA_PORT, ACTIONS_PORT, WEB_PORT and ENDPOINTS change the ports and the endpoints file; SERVE=rasa starts Rasa only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RASA_PORT="${RASA_PORT:-5005}" ACTIONS_PORT="${ACTIONS_PORT:-5055}" WEB_PORT="${WEB_PORT:-8000}"
 source scripts/env.sh
 export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 mkdir -p var

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeBase, default_knowledge
-from bot.store import StatusStore, init_db, make_engine
+from bot.applications.store import StatusStore, init_db, make_engine
+from bot.knowledge.base import KnowledgeBase, default_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SHARED", ROOT.parent / "shared"))
@@ -23,7 +23,7 @@ def kb() -> KnowledgeBase:
 
 @pytest.fixture(scope="session")
 def understanding(kb):
-    from bot.understanding import Understanding
+    from bot.dialogue.understanding import Understanding
 
     return Understanding(kb)
 

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 
 from actions import slots
 from actions.actions import ActionAnswerQuestion, ActionCheckStatus, ActionOneTrip, Router
-from bot.importer import import_file
+from bot.applications.importer import import_file
 from tests.conftest import SHARED
 
 
@@ -112,6 +112,6 @@ async def test_a_question_misread_as_identity_is_still_answered(router, dispatch
 
 @pytest.mark.parametrize("text", ["我的补证申请批了吗", "查一下进度", "我的申请到哪一步了"])
 def test_progress_questions_are_recognised(text):
-    from bot.status import asks_status
+    from bot.dialogue.status import asks_status
 
     assert asks_status(text)

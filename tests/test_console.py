@@ -8,9 +8,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.answers import Answers
+from bot.answers.render import Answers
 from bot.settings import Settings
-from bot.staff import audit_entries, create_user
+from bot.staff.accounts import audit_entries, create_user
 from tests.conftest import SHARED
 from webapp.main import create_app
 from webapp.settings import WebSettings
@@ -77,7 +77,7 @@ def test_search_and_guide_is_the_bots_text(staff, app):
 def test_lookup_is_masked_and_audited(staff, app):
     engine = app.state.services.engine
     kb = app.state.services.kb
-    from bot.importer import import_file
+    from bot.applications.importer import import_file
 
     assert import_file(SHARED / "eval" / "applications.csv", app.state.services.store, set(kb.procedures)).ok
     token = csrf_of(staff.get("/console/applications").text)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot import idcard
-from bot.importer import COLUMNS, import_file, main, read_applications
+from bot.applications.importer import COLUMNS, import_file, main, read_applications
+from bot.rules import idnumber
 from tests.conftest import SHARED
 
 HEADER = ",".join(COLUMNS)
-ID1 = "11010119900307631" + idcard.check_digit("11010119900307631")
-ID2 = "33052119680101035" + idcard.check_digit("33052119680101035")
+ID1 = "11010119900307631" + idnumber.check_digit("11010119900307631")
+ID2 = "33052119680101035" + idnumber.check_digit("33052119680101035")
 
 
 def row(**overrides: str) -> str:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError, load_knowledge
+from bot.knowledge.base import KNOWLEDGE_DIR, KnowledgeError, load_knowledge
 from tests.conftest import SHARED
 
 

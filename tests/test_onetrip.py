@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge import default_knowledge
-from bot.onetrip import Facts, decide, questions_for, read_facts
+from bot.knowledge.base import default_knowledge
+from bot.rules.onetrip import Facts, decide, questions_for, read_facts
 
 CODES = sorted(default_knowledge().procedures)
 GOOD = Facts(age=40, within_validity=True, months_to_expiry=1, specialties=1, proxy=False,

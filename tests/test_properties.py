@@ -8,13 +8,13 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import idcard
-from bot.assistant import QuestionAnswerer
-from bot.privacy import mask_text
+from bot.dialogue.questions import QuestionAnswerer
+from bot.dialogue.status import StatusService, StatusState
+from bot.dialogue.understanding import Context
+from bot.rules import idnumber
+from bot.rules.privacy import mask_text
+from bot.rules.workdays import WorkCalendar
 from bot.settings import Settings
-from bot.status import StatusService, StatusState
-from bot.understanding import Context
-from bot.workdays import WorkCalendar
 from webapp.main import create_app
 from webapp.routers import chat
 from webapp.settings import WebSettings
@@ -39,7 +39,7 @@ def test_any_question_gets_a_reply(qa, text, aspect):
 @BOUNDED
 @given(digits=st.from_regex(r"[1-9][0-9]{16}", fullmatch=True), before=st.text(max_size=20), after=st.text(max_size=20))
 def test_masking_hides_every_id_number(digits, before, after):
-    number = digits + idcard.check_digit(digits)
+    number = digits + idnumber.check_digit(digits)
     assert number not in mask_text(f"{before} {number} {after}")
 
 
@@ -49,9 +49,9 @@ def test_status_turn_never_crashes_or_echoes_an_id(kb, store, text):
     service = StatusService(kb, store, WorkCalendar(), max_attempts=5)
     turn = service.turn(text, StatusState())
     assert turn.text
-    found = idcard.find_id(text)
-    if found and len(idcard.clean(found)) == 18:
-        assert idcard.clean(found) not in turn.text
+    found = idnumber.find_id(text)
+    if found and len(idnumber.clean(found)) == 18:
+        assert idnumber.clean(found) not in turn.text
 
 
 @pytest.fixture(scope="module")

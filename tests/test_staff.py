@@ -6,9 +6,9 @@ import io
 
 import pytest
 
-from bot.manage import main
-from bot.staff import StaffError, StaffUser, authenticate, create_user
-from bot.store import init_db, make_engine
+from bot.applications.store import init_db, make_engine
+from bot.staff.accounts import StaffError, StaffUser, authenticate, create_user
+from bot.staff.manage import main
 
 
 @pytest.fixture()

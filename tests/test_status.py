@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from bot.importer import import_file
-from bot.status import StatusService, StatusState
-from bot.workdays import WorkCalendar
+from bot.applications.importer import import_file
+from bot.dialogue.status import StatusService, StatusState
+from bot.rules.workdays import WorkCalendar
 from tests.conftest import SHARED
 
 ZHANG = "330502198503120112"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.training_data import CHOICE_TEMPLATES, OUTPUT, render
+from bot.language.training import CHOICE_TEMPLATES, OUTPUT, render
 from tests.conftest import ROOT, SHARED
 
 
@@ -16,7 +16,7 @@ def _norm(text: str) -> str:
 
 
 def test_generated_nlu_is_up_to_date(kb):
-    assert OUTPUT.read_text(encoding="utf-8") == render(kb), "run: python -m bot.training_data"
+    assert OUTPUT.read_text(encoding="utf-8") == render(kb), "run: python -m bot.language.training"
 
 
 def test_no_evaluation_question_in_training_data(kb):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.assistant import QuestionAnswerer
-from bot.understanding import Context, ordinal
+from bot.dialogue.questions import QuestionAnswerer
+from bot.dialogue.understanding import Context, ordinal
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "routing.yml").read_text(encoding="utf-8"))
 

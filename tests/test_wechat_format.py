@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.wechat_format import MAX_REPLY_CHARS, OptionMemory, render
+from rasa_ext.wechat_format import MAX_REPLY_CHARS, OptionMemory, render
 
 
 def test_messages_joined_and_buttons_numbered():

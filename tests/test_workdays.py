@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
-from bot.workdays import WorkCalendar
+from bot.rules.workdays import WorkCalendar
 
 
 def test_counts_across_national_day_holiday():

@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 import socketio
 
-from bot.knowledge import default_knowledge
+from bot.knowledge.base import default_knowledge
 
 RASA = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
 WEB = os.environ.get("WEB_URL", "http://127.0.0.1:8000")

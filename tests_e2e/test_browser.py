@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from bot.knowledge import default_knowledge
+from bot.knowledge.base import default_knowledge
 
 WEB = os.environ.get("WEB_URL", "http://127.0.0.1:8000")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -13,7 +13,7 @@ import pytest
 import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
-from bot.knowledge import default_knowledge
+from bot.knowledge.base import default_knowledge
 
 URL = os.environ.get("RASA_URL", "http://127.0.0.1:5005") + "/webhooks/wechat/webhook"
 TOKEN = os.environ.get("WECHAT_TOKEN", "e2e-token")

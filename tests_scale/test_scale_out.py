@@ -12,9 +12,10 @@ from pathlib import Path
 
 import psycopg2
 
-from bot.knowledge import default_knowledge
+from bot.knowledge.base import default_knowledge
 
-A, B = "http://127.0.0.1:5005", "http://127.0.0.1:5007"
+A = f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
+B = f"http://127.0.0.1:{os.environ.get('RASA2_PORT', '5007')}"
 WORK = Path(os.environ.get("SCALE_WORK", "/tmp"))
 ZHANG = "330502198503120112"
 
@@ -27,7 +28,7 @@ def say(server: str, sender: str, text: str) -> str:
 
 
 def stored_user_texts(sender: str) -> list[str]:
-    with psycopg2.connect(host="127.0.0.1", port=5439, user="postgres", dbname="tracker") as conn, conn.cursor() as cur:
+    with psycopg2.connect(host="127.0.0.1", port=int(os.environ.get('TEST_PG_PORT', '5439')), user="postgres", dbname="tracker") as conn, conn.cursor() as cur:
         cur.execute("select data from events where sender_id = %s and type_name = 'user' order by id", (sender,))
         return [json.loads(row[0])["text"] for row in cur.fetchall()]
 
@@ -60,7 +61,7 @@ def test_killing_one_server_mid_conversation_loses_nothing():
     sender = f"kill-{uuid.uuid4().hex[:8]}"
     ask = say(A, sender, "证书丢了怎么补办")
     assert "1. " in ask and "2. " in ask
-    os.kill(int((WORK / "rasa-5005.pid").read_text()), signal.SIGKILL)
+    os.kill(int((WORK / f"rasa-{os.environ.get('RASA_PORT', '5005')}.pid").read_text()), signal.SIGKILL)
     answer = say(B, sender, "第二个")
     assert kb.procedures["N-LOST"].materials()[1].text in answer
     assert stored_user_texts(sender) == ["证书丢了怎么补办", "第二个"]

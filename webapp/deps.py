@@ -10,11 +10,11 @@ from typing import Annotated
 from fastapi import Depends, Form, HTTPException, Request
 from sqlalchemy.engine import Engine
 
-from bot.answers import Answers
-from bot.knowledge import KnowledgeBase
-from bot.staff import StaffPublic, get_user
-from bot.store import StatusStore
-from bot.understanding import Understanding
+from bot.answers.render import Answers
+from bot.applications.store import StatusStore
+from bot.dialogue.understanding import Understanding
+from bot.knowledge.base import KnowledgeBase
+from bot.staff.accounts import StaffPublic, get_user
 from webapp.settings import WebSettings
 
 

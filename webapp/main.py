@@ -10,10 +10,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from bot.answers import Answers
-from bot.knowledge import default_knowledge
-from bot.store import StatusStore, init_db, make_engine
-from bot.understanding import Understanding
+from bot.answers.render import Answers
+from bot.applications.store import StatusStore, init_db, make_engine
+from bot.dialogue.understanding import Understanding
+from bot.knowledge.base import default_knowledge
 from webapp.deps import AppState, LoginRequired
 from webapp.routers import chat, console
 from webapp.settings import WebSettings, get_web_settings

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bot import idcard
-from bot.importer import read_applications
-from bot.privacy import mask_id
-from bot.staff import audit_entries, authenticate, record_lookup
-from bot.status import STATUS_WORDS
-from bot.understanding import Context
+from bot.applications.importer import read_applications
+from bot.dialogue.status import STATUS_WORDS
+from bot.dialogue.understanding import Context
+from bot.rules import idnumber
+from bot.rules.privacy import mask_id
+from bot.staff.accounts import audit_entries, authenticate, record_lookup
 from webapp.deps import AdminUser, CsrfChecked, CurrentUser, State, csrf_token
 from webapp.templating import templates
 
@@ -87,7 +87,7 @@ async def applications_form(request: Request, user: CurrentUser) -> Response:
 async def applications(request: Request, user: CurrentUser, state: State,
                        id_number: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "") -> Response:
     """Look up a person's applications by ID number and name; every look-up is audited."""
-    check = idcard.validate(id_number)
+    check = idnumber.validate(id_number)
     if not check.ok:
         return page(request, "applications.html", status_code=422, user=user, error=check.problem)
     name = name.strip()

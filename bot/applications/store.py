@@ -13,7 +13,7 @@ from sqlalchemy import Column, Date, DateTime, Integer, String, Text, create_eng
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
-from bot.privacy import mask_text
+from bot.rules.privacy import mask_text
 
 Base = declarative_base()
 
@@ -75,7 +75,7 @@ def make_engine(url: str) -> Engine:
 
 def init_db(engine: Engine) -> None:
     """Create the tables that do not exist yet (applications, unanswered questions, staff, audit)."""
-    from bot import staff  # noqa: F401  (registers the staff and audit tables on Base)
+    from bot.staff import accounts  # noqa: F401  (registers the staff and audit tables on Base)
 
     Base.metadata.create_all(engine)
 

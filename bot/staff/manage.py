@@ -1,6 +1,6 @@
 """Manage staff accounts from the command line.
 
-    python -m bot.manage create-user NAME [--admin] [--password-stdin]
+    python -m bot.staff.manage create-user NAME [--admin] [--password-stdin]
 """
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ import argparse
 import getpass
 import sys
 
+from bot.applications.store import init_db, make_engine
 from bot.settings import get_settings
-from bot.staff import StaffError, create_user
-from bot.store import init_db, make_engine
+from bot.staff.accounts import StaffError, create_user
 
 
 def main(argv: list[str] | None = None) -> int:
     """Create a staff account from the command line."""
-    parser = argparse.ArgumentParser(prog="python -m bot.manage")
+    parser = argparse.ArgumentParser(prog="python -m bot.staff.manage")
     sub = parser.add_subparsers(dest="command", required=True)
     create = sub.add_parser("create-user", help="create a staff account")
     create.add_argument("username")

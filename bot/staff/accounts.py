@@ -12,7 +12,7 @@ from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.store import Base
+from bot.applications.store import Base
 
 USERNAME = re.compile(r"[A-Za-z0-9_.\-]{3,32}")
 MIN_PASSWORD = 10

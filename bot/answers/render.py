@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.knowledge import Contact, KnowledgeBase, Material, Procedure
+from bot.knowledge.base import Contact, KnowledgeBase, Material, Procedure
 
 PROVIDE_WORDS = {
     "original": "原件",

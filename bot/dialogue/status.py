@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot import idcard
-from bot.answers import Answers
-from bot.knowledge import KnowledgeBase
-from bot.privacy import mask_id
-from bot.store import ApplicationRecord, StatusStore
-from bot.workdays import WorkCalendar
+from bot.answers.render import Answers
+from bot.applications.store import ApplicationRecord, StatusStore
+from bot.knowledge.base import KnowledgeBase
+from bot.rules import idnumber
+from bot.rules.privacy import mask_id
+from bot.rules.workdays import WorkCalendar
 
 ASKS_STATUS = re.compile(
     r"进度|状态|办到哪|到哪一步|哪一步|办好了没|办完了没|办好了吗|办完了吗|办结了|结果|受理了|审核了|批了|批下来|通过了没|"
@@ -80,10 +80,10 @@ class StatusService:
         """Handle one message in the status conversation."""
         if state.failures >= self.max_attempts:
             return StatusTurn(self.locked_text(), state, done=True)
-        raw_id = idcard.find_id(text)
-        name = idcard.find_name(text) or state.name
+        raw_id = idnumber.find_id(text)
+        name = idnumber.find_name(text) or state.name
         if raw_id:
-            check = idcard.validate(raw_id, self.today)
+            check = idnumber.validate(raw_id, self.today)
             if not check.ok:
                 return self._fail(state, check.problem or "")
             state = StatusState(self.store.id_hash(check.number), mask_id(check.number), name, state.failures)

@@ -1,6 +1,6 @@
 """Validate and import application records in the format of contracts/applications.md.
 
-    python -m bot.importer FILE.csv
+    python -m bot.applications.importer FILE.csv
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bot import idcard
-from bot.knowledge import default_knowledge
+from bot.applications.store import ApplicationRecord, StatusStore, init_db, make_engine
+from bot.knowledge.base import default_knowledge
+from bot.rules import idnumber
 from bot.settings import get_settings
-from bot.store import ApplicationRecord, StatusStore, init_db, make_engine
 
 COLUMNS = ("application_no", "id_number", "name", "phone", "procedure_code", "status", "submitted_date",
            "accepted_date", "completed_date", "missing_materials", "note")
@@ -59,7 +59,7 @@ def _row(row: dict[str, str], codes: set[str], problems: list[str]) -> Applicati
     if v["application_no"] and not APPLICATION_NO.fullmatch(v["application_no"]):
         problems.append(f"application_no “{v['application_no']}” 只能含字母、数字、-、_，最长32位")
     if v["id_number"]:
-        check = idcard.validate(v["id_number"])
+        check = idnumber.validate(v["id_number"])
         if not check.ok:
             problems.append(f"id_number {check.problem}")
         v["id_number"] = check.number
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     """Import one CSV file into the status store named by DATABASE_URL."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("用法：python -m bot.importer FILE.csv", file=sys.stderr)
+        print("用法：python -m bot.applications.importer FILE.csv", file=sys.stderr)
         return 2
     path = Path(args[0])
     if not path.is_file():

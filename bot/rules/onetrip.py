@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.knowledge import Material, Procedure
-from bot.text import chinese_number
+from bot.knowledge.base import Material, Procedure
+from bot.language.text import chinese_number
 
 NEGATION = re.compile(r"没|未|缺|差|忘|不全|拿不到|不齐|还没|没有|丢了|找不到|办不下来")
 HAVE_ONLY = re.compile(r"只(?:带|有|准备|拿)了?")

@@ -9,7 +9,7 @@ import jieba
 import spacy
 from spacy.language import Language
 
-from bot.knowledge import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 
 SPANS_KEY = "kb"
 USER_DICT_FREQ = 200000
@@ -125,7 +125,7 @@ class TermFinder:
 
 def main() -> None:
     """Write jieba's user dictionary of knowledge-base terms to .build/jieba/."""
-    from bot.knowledge import default_knowledge
+    from bot.knowledge.base import default_knowledge
 
     path = write_user_dictionary(default_knowledge(), Path(".build/jieba/kb_terms.txt"))
     print(f"wrote {path}")

@@ -6,18 +6,18 @@ from datetime import date
 
 import pytest
 
-from bot import idcard
-from bot.privacy import mask_data, mask_id, mask_text
+from bot.rules import idnumber
+from bot.rules.privacy import mask_data, mask_id, mask_text
 
 VALID = "110101199003076313"
 
 
 def make_id(prefix17: str) -> str:
-    return prefix17 + idcard.check_digit(prefix17)
+    return prefix17 + idnumber.check_digit(prefix17)
 
 
 def test_check_digit_known_values():
-    assert idcard.validate(make_id("11010119900307631")).ok
+    assert idnumber.validate(make_id("11010119900307631")).ok
     assert make_id("33052119680101035").endswith("X")
 
 
@@ -29,22 +29,22 @@ def test_check_digit_known_values():
     (make_id("11010130000101123"), "出生日期"),
 ])
 def test_invalid_numbers_say_why(raw, problem):
-    check = idcard.validate(raw, today=date(2026, 11, 21))
+    check = idnumber.validate(raw, today=date(2026, 11, 21))
     assert not check.ok and problem in check.problem
 
 
 def test_wrong_check_digit():
     good = make_id("11010119900307631")
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
-    assert "校验位" in idcard.validate(bad).problem
+    assert "校验位" in idnumber.validate(bad).problem
 
 
 def test_lowercase_x_full_width_and_spaces():
     number = make_id("33052119680101035")
-    assert idcard.validate(number.lower()).number == number
+    assert idnumber.validate(number.lower()).number == number
     full = "".join(chr(ord(c) + 0xFEE0) for c in number)
-    assert idcard.validate(full).ok
-    assert idcard.validate(f"{number[:6]} {number[6:14]} {number[14:]}").ok
+    assert idnumber.validate(full).ok
+    assert idnumber.validate(f"{number[:6]} {number[6:14]} {number[14:]}").ok
 
 
 @pytest.mark.parametrize(("text", "name"), [
@@ -55,12 +55,12 @@ def test_lowercase_x_full_width_and_spaces():
     (f"请帮我查一下进度，身份证号{VALID}，名字是欧阳娜娜", "欧阳娜娜"),
 ])
 def test_find_id_and_name_in_any_order(text, name):
-    assert idcard.clean(idcard.find_id(text)) == VALID
-    assert idcard.find_name(text) == name
+    assert idnumber.clean(idnumber.find_id(text)) == VALID
+    assert idnumber.find_name(text) == name
 
 
 def test_no_name_in_a_bare_request():
-    assert idcard.find_name("我想查一下我的办理进度") is None
+    assert idnumber.find_name("我想查一下我的办理进度") is None
 
 
 def test_mask_never_shows_the_whole_number():

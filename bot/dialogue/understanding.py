@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot import nlp
-from bot.knowledge import KnowledgeBase, Procedure
-from bot.nlp import Term, TermFinder
-from bot.text import chinese_number, normalise
+from bot.knowledge.base import KnowledgeBase, Procedure
+from bot.language import terms as nlp
+from bot.language.terms import Term, TermFinder
+from bot.language.text import chinese_number, normalise
 
 # Rasa intents that name the aspect of a procedure being asked about.
 INTENT_ASPECTS = {

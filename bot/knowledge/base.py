@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
 
 CERTIFICATE_KEYS = ("P", "H", "N")
 CONDITION_CHECKS = frozenset({

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.answers import Answers, Reply
-from bot.knowledge import KnowledgeBase
-from bot.understanding import Analysis, Context, Decision, Understanding
+from bot.answers.render import Answers, Reply
+from bot.dialogue.understanding import Analysis, Context, Decision, Understanding
+from bot.knowledge.base import KnowledgeBase
 
 
 @dataclass

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.answers import Answers, Reply, numbered
-from bot.knowledge import KnowledgeBase, Procedure
-from bot.onetrip import AFFIRM_FACTS, Facts, OneTripState, Verdict, decide, read_facts
-from bot.understanding import Context, Understanding
+from bot.answers.render import Answers, Reply, numbered
+from bot.dialogue.understanding import Context, Understanding
+from bot.knowledge.base import KnowledgeBase, Procedure
+from bot.rules.onetrip import AFFIRM_FACTS, Facts, OneTripState, Verdict, decide, read_facts
 
 MAX_ROUNDS = 2
 
