@@ -16,6 +16,7 @@ from bot.knowledge.base import default_knowledge
 
 A = f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
 B = f"http://127.0.0.1:{os.environ.get('RASA2_PORT', '5007')}"
+PG_PORT = int(os.environ.get("TEST_PG_PORT", "5439"))
 WORK = Path(os.environ.get("SCALE_WORK", "/tmp"))
 ZHANG = "330502198503120112"
 
@@ -28,7 +29,7 @@ def say(server: str, sender: str, text: str) -> str:
 
 
 def stored_user_texts(sender: str) -> list[str]:
-    with psycopg2.connect(host="127.0.0.1", port=int(os.environ.get('TEST_PG_PORT', '5439')), user="postgres", dbname="tracker") as conn, conn.cursor() as cur:
+    with psycopg2.connect(host="127.0.0.1", port=PG_PORT, user="postgres", dbname="tracker") as conn, conn.cursor() as cur:
         cur.execute("select data from events where sender_id = %s and type_name = 'user' order by id", (sender,))
         return [json.loads(row[0])["text"] for row in cur.fetchall()]
 
