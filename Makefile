@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MODEL := models/assistant.tar.gz
 JIEBA_DICT := .build/jieba/kb_terms.txt
-TRAIN_INPUTS := $(shell find data knowledge -name '*.yml') config.yml domain.yml rasa_ext/tokenizer.py bot/language/text.py
+TRAIN_INPUTS := $(shell find data knowledge -name '*.yml') config.yml domain.yml rasa_ext/nlu.py bot/language/*.py bot/language/text.py
 
 .PHONY: run test setup train db import user lint unit validate stories nlu-quality browser e2e scale bench clean
 

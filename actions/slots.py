@@ -1,13 +1,29 @@
-"""Slot names shared by domain.yml and the actions."""
+"""Slot names shared by domain.yml and the actions (entity-filled slots share the entity names)."""
 
+from bot.language import entities as e
+
+CERTIFICATE = e.CERTIFICATE
+MATTER = e.MATTER
+ASPECT = e.ASPECT
+VARIANT = e.VARIANT
+FORM = e.FORM
+CONTACT = e.CONTACT
 PROCEDURE = "procedure"
-CERTIFICATE = "certificate"
-MATTER = "matter"
-ASPECT = "aspect"
 OPTIONS = "options"
-FLOW = "flow"
-FLOW_STATE = "flow_state"
+STATUS_RECORDS = "status_records"
+MATERIALS_NAMED = "materials_named"
+MATERIALS_MISSING = "materials_missing"
+
+ID_HASH = "id_hash"
+ID_MASKED = "id_masked"
+ID_PENDING = "id_pending"
+APPLICANT_NAME = "applicant_name"
 STATUS_FAILURES = "status_failures"
 
-FLOW_STATUS = "status"
-FLOW_ONE_TRIP = "onetrip"
+TRIP_PROCEDURE = "trip_procedure"
+TRIP_ANSWERED = "trip_answered"
+TRIP_ASKED = "trip_asked"
+REQUESTED_SLOT = "requested_slot"
+
+STATUS_FORM = "status_form"
+ONE_TRIP_FORM = "one_trip_form"

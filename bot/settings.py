@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +17,7 @@ class Settings:
     database_url: str
     id_hash_key: str
     max_status_attempts: int = 5
+    today: date | None = None  # ASSISTANT_TODAY fixes "today" (evaluations reasoned from one day)
 
 
 def get_settings() -> Settings:
@@ -24,4 +26,5 @@ def get_settings() -> Settings:
         database_url=os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'assistant.db'}"),
         id_hash_key=os.environ.get("ID_HASH_KEY", "dev-only-change-me"),
         max_status_attempts=int(os.environ.get("MAX_STATUS_ATTEMPTS", "5")),
+        today=date.fromisoformat(os.environ["ASSISTANT_TODAY"]) if os.environ.get("ASSISTANT_TODAY") else None,
     )

@@ -47,10 +47,13 @@ class Answers:
             line += f"。{contact.note}"
         return line
 
-    def contact(self, key: str) -> Reply:
-        """Answer a question about one contact."""
-        c = self.kb.contacts[key]
-        return Reply(f"{c.name}：{c.handles}。\n" + self.contact_line(c) + f"\n（依据：{self.kb.cite(c.source)}）")
+    def contact(self, keys: list[str]) -> Reply:
+        """Answer a question about contacts."""
+        parts = []
+        for key in keys:
+            c = self.kb.contacts[key]
+            parts.append(f"{c.name}：{c.handles}。\n" + self.contact_line(c) + f"\n（依据：{self.kb.cite(c.source)}）")
+        return Reply("\n\n".join(parts))
 
     def fallback_contacts(self) -> str:
         """Return the phone numbers to give when the assistant cannot answer."""
@@ -72,7 +75,7 @@ class Answers:
             lines.append("签字盖章：" + "、".join(f.signatures) + "。")
         return Reply("\n".join(lines))
 
-    def policy(self, key: str) -> Reply:
+    def policy(self, key: str, situation: str | None = None) -> Reply:
         """State a policy in the seed's words, with its caveat."""
         p = self.kb.policies[key]
         text = f"{p.title}：\n{p.text}"
@@ -155,7 +158,14 @@ class Answers:
         words = {0: "零次跑", 1: "跑一次", 2: "受理和领取各到窗口一次"}[p.trips]
         return [f"材料齐全、符合受理条件时：{words}。", p.trips_text]
 
-    def procedure(self, codes: list[str], aspect: str, variant: str | None = None) -> Reply:
+    def procedure(self, codes: list[str], aspects: list[str], variant: str | None = None, *,
+                  facts: object = None) -> Reply:
+        """Answer aspects of a procedure (interim: one section per aspect)."""
+        mapped = {"place": "process", "contact": "process", "uploads": "materials", "fields": "forms"}
+        wanted = list(dict.fromkeys(mapped.get(a, a) for a in aspects)) or ["guide"]
+        return Reply("\n\n".join(self._procedure(codes, a, variant).text for a in wanted))
+
+    def _procedure(self, codes: list[str], aspect: str, variant: str | None = None) -> Reply:
         """Answer one aspect of a procedure (or of two the seed words identically)."""
         procs = [self.kb.procedures[c] for c in codes]
         parts = []

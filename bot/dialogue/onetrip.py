@@ -2,69 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from bot.answers.render import Answers, Reply, numbered
-from bot.dialogue.understanding import Context, Understanding
+from bot.dialogue.questions import Context, Decision, Questions
 from bot.knowledge.base import KnowledgeBase, Procedure
-from bot.rules.onetrip import AFFIRM_FACTS, Facts, OneTripState, Verdict, decide, read_facts
-
-MAX_ROUNDS = 2
-
-
-@dataclass
-class OneTripTurn:
-    """The reply, the state to keep, and whether the flow is over."""
-
-    reply: Reply
-    state: OneTripState
-    done: bool
-    context: Context | None = None
+from bot.language.parse import Parse
+from bot.rules.onetrip import Facts, Verdict, decide
 
 
-class OneTripService:
+class OneTrip:
     """Tell a person whether their case counts as "only one trip", and why."""
 
-    def __init__(self, kb: KnowledgeBase, understanding: Understanding) -> None:
+    def __init__(self, kb: KnowledgeBase, answers: Answers, questions: Questions) -> None:
         self.kb = kb
-        self.understanding = understanding
-        self.answers = Answers(kb)
+        self.answers = answers
+        self.questions = questions
 
-    def turn(self, text: str, state: OneTripState, context: Context, intent: str | None = None) -> OneTripTurn:
-        """Handle one message of the one-trip conversation."""
-        analysis = self.understanding.analyse(text)
-        codes = state.codes
-        new_context = None
-        if not codes or analysis.matters or analysis.certificates or analysis.ordinal is not None:
-            decision = self.understanding.decide(analysis, context, "ask_one_trip")
-            if decision.kind == "answer":
-                if decision.codes != codes:
-                    state = OneTripState(codes=decision.codes, facts=state.facts if not codes else Facts())
-                codes = decision.codes
-                new_context = Context(procedure=codes[0], certificate=decision.certificate,
-                                      matter=decision.matter, aspect="trips")
-                if decision.variant:
-                    state = replace(state, variant=decision.variant)
-            elif not codes:
-                if decision.kind == "clarify":
-                    reply = self.answers.clarify_certificate(decision.options, decision.matter)
-                    ctx = Context(matter=decision.matter, aspect="trips", options=decision.options)
-                else:
-                    reply = self.answers.clarify_matter(decision.certificate)
-                    reply.text = "请先告诉我您要办理哪个证书的哪项业务，我来判断能否“最多跑一次”。" + reply.text
-                    ctx = Context(certificate=decision.certificate, aspect="trips")
-                return OneTripTurn(reply, replace(state, facts=state.facts.merge(
-                    read_facts(analysis.text, ()))), False, ctx)
-        proc = self.kb.procedures[codes[0]]
-        facts = read_facts(analysis.text, proc.materials(state.variant))
-        if intent == "affirm" and state.rounds:
-            facts = AFFIRM_FACTS.merge(facts)
-        state = replace(state, facts=state.facts.merge(facts), rounds=state.rounds + 1)
-        verdict = decide(proc, state.facts, state.variant, final=state.rounds >= MAX_ROUNDS)
-        reply = self.render(proc, verdict, state)
-        return OneTripTurn(reply, state, verdict.kind != "ask", new_context)
+    def resolve(self, parse: Parse, ctx: Context) -> Decision:
+        """Decide which procedure a one-trip question is about (or what to ask about it)."""
+        return self.questions.decide(parse, ctx, "ask_one_trip")
 
-    def render(self, proc: Procedure, verdict: Verdict, state: OneTripState) -> Reply:
+    def verdict(self, codes: list[str], facts: Facts, variant: str | None, *, final: bool) -> Verdict:
+        """Decide the verdict for the procedure from the facts."""
+        return decide(self.kb.procedures[codes[0]], facts, variant, final=final)
+
+    def render(self, proc: Procedure, verdict: Verdict, facts: Facts) -> Reply:
         """Say the verdict with its reasons, from the knowledge base."""
         head = f"【{proc.title}】"
         if verdict.kind == "zero":
@@ -84,7 +45,7 @@ class OneTripService:
             if proc.printing:
                 lines.append("证书打印：" + proc.printing.text)
             unchecked = [c.text for c in proc.conditions if c.check in ("max_age", "renew_window", "max_specialties")
-                         and not _known(c.check, state.facts)]
+                         and not _known(c.check, facts)]
             if unchecked:
                 lines.append("以上判断假定您符合：" + "；".join(unchecked) + "。")
             return Reply("\n".join(lines))

@@ -1,63 +1,307 @@
-"""One question-answering step: analysis, decision, reply and the context to keep."""
+"""Decide what a question asks, from its entities and the conversation so far, and answer it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
 
-from bot.answers.render import Answers, Reply
-from bot.dialogue.understanding import Analysis, Context, Decision, Understanding
-from bot.knowledge.base import KnowledgeBase
+from bot.answers.render import Answers
+from bot.knowledge.base import KnowledgeBase, Procedure
+from bot.language.parse import Parse
+from bot.language.situation import facts_of
+
+# Rasa intents that name the aspect of a procedure being asked about, when no aspect word is in the message.
+INTENT_ASPECTS = {
+    "ask_materials": "materials",
+    "ask_conditions": "conditions",
+    "ask_process": "process",
+    "ask_time": "time",
+    "ask_forms": "forms",
+    "ask_contact": "contact",
+}
+GUIDE = "guide"
+FIELDS = "fields"  # what to fill in or sign on a form: answered with the form itself
+# Contacts that are a topic of their own: naming them is asking for them.
+TOPIC_CONTACTS = ("supervision_lock", "system_tech", "registration_review", "zhejiang_association",
+                  "construction_info_port")
+CERTIFICATE_ORDER = ("P", "H", "N")
+
+
+@dataclass
+class Context:
+    """What the conversation has settled so far (kept in Rasa slots)."""
+
+    procedures: list[str] = field(default_factory=list)
+    certificate: str | None = None
+    matter: str | None = None
+    aspects: list[str] = field(default_factory=list)
+    variant: str | None = None
+    form: str | None = None
+    contact: str | None = None
+    options: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Decision:
+    """What to answer."""
+
+    kind: str  # answer | clarify | clarify_matter | no_such_procedure | form | contact | policy | silent |
+    #            out_of_scope | unknown | no_options
+    codes: list[str] = field(default_factory=list)
+    aspects: list[str] = field(default_factory=list)
+    variant: str | None = None
+    keys: list[str] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)
+    matter: str | None = None
+    certificate: str | None = None
+    policies: list[str] = field(default_factory=list)  # policies that bear on the procedure answered
+
+    @property
+    def answered(self) -> bool:
+        """Say whether the decision answers from the knowledge base."""
+        return self.kind not in ("out_of_scope", "unknown")
+
+
+class Questions:
+    """Decide answers to questions with one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    # ------------------------------------------------------------------ procedures
+    def procedures_for(self, certificates: list[str], matter: str) -> list[Procedure]:
+        """Return the procedures for a matter under the given certificates, mapping near-synonyms."""
+        out: list[Procedure] = []
+        for cert in certificates:
+            found = self.kb.find(cert, matter)
+            if not found:
+                near = {"change_employer": "transfer", "correct": "personal_change"} if cert == "N" else \
+                    {"transfer": "change_employer", "personal_change": "correct"}
+                found = self.kb.find(cert, near.get(matter, ""))
+            out += found
+        return out
+
+    def _groups(self, procs: list[Procedure]) -> list[list[Procedure]]:
+        """Group procedures the seed words identically (same_as) or that share a certificate."""
+        groups: list[list[Procedure]] = []
+        for p in procs:
+            for g in groups:
+                if p.same_as == g[0].code or g[0].same_as == p.code or p.certificate == g[0].certificate:
+                    g.append(p)
+                    break
+            else:
+                groups.append([p])
+        return groups
+
+    # ------------------------------------------------------------------ deciding
+    def decide(self, parse: Parse, ctx: Context, intent: str | None = None) -> Decision:
+        """Decide what to answer for one message in a conversation."""
+        aspects = self._aspects(parse, ctx, intent)
+        if parse.ordinal is not None and not (parse.certificates or parse.matters):
+            if not ctx.options:
+                return Decision("no_options")
+            index = parse.ordinal - 1 if parse.ordinal > 0 else len(ctx.options) - 1
+            if 0 <= index < len(ctx.options):
+                return self._choose(ctx.options[index], ctx)
+            return Decision("clarify", options=ctx.options, aspects=ctx.aspects, matter=ctx.matter)
+        if parse.out_of_scope and parse.other_registration != "yes" and not parse.names_ours:
+            return Decision("out_of_scope")
+        if parse.topics:
+            return Decision("silent", keys=parse.topics[:1])
+
+        certs = [c for c in parse.certificates if c in CERTIFICATE_ORDER or c == "training"]
+        if not certs and parse.implied_certificate:
+            certs = [parse.implied_certificate]
+        if not certs and parse.generic_certificates and not parse.out_of_scope:
+            certs = [c for c in parse.generic_certificates if c != "training"][:1]
+        if certs == ["training"] or ("training" in certs and not set(certs) & {"P", "H"}):
+            certs = [c for c in certs if c != "training"] + ["P", "H"]
+        certs = [c for c in CERTIFICATE_ORDER if c in certs]
+        matter = (parse.matters or [None])[0] or parse.matter_hint
+
+        form = self._form(parse, ctx, aspects, matter)
+        if form:
+            return Decision("form", keys=[form])
+        contacts = self._contacts(parse, ctx, aspects, certs, matter)
+        if contacts:
+            return Decision("contact", keys=contacts)
+        if parse.policies and not matter and not parse.matters:
+            return Decision("policy", keys=parse.policies[:1])
+
+        if matter is None and not certs:
+            if ctx.procedures and (parse.aspects or intent in INTENT_ASPECTS or parse.variants):
+                return self._answer(ctx.procedures, aspects, parse, ctx)
+            if parse.aspects or parse.variants:
+                return Decision("clarify_matter", aspects=aspects)
+            return Decision("unknown", aspects=aspects)
+        if matter is None:
+            matter = ctx.matter
+            if matter is None:
+                return Decision("clarify_matter", certificate=certs[0] if len(certs) == 1 else None, aspects=aspects)
+        if not certs:
+            if ctx.certificate and self.procedures_for([ctx.certificate], matter):
+                certs = [ctx.certificate]
+            else:
+                # A matter only one certificate has by name (转注册, 初始注册) means that certificate.
+                certs = [c for c in CERTIFICATE_ORDER if self.kb.find(c, matter)] or \
+                    [c for c in CERTIFICATE_ORDER if self.procedures_for([c], matter)]
+        procs = self.procedures_for(certs, matter)
+        if not procs:
+            return Decision("no_such_procedure", matter=matter, certificate=certs[0] if len(certs) == 1 else None,
+                            aspects=aspects)
+        named = [c for c in parse.certificates if c in CERTIFICATE_ORDER]
+        decision = self._answer([p.code for p in procs], aspects, parse, ctx, several=len(set(named)) > 1)
+        decision.policies = [k for k in parse.policies if self._bears_on(k, decision.codes)]
+        return decision
+
+    def _aspects(self, parse: Parse, ctx: Context, intent: str | None) -> list[str]:
+        """Return the aspects asked: named ones; else, for a follow-up naming only a certificate or matter, the
+        aspects asked before; else the intent's; else the whole guide."""
+        named = [a for a in parse.aspects if a != GUIDE]
+        if named:
+            return named
+        if GUIDE in parse.aspects:
+            return [GUIDE]
+        follow_up = not parse.aspects and (parse.ordinal is not None or bool(
+            (parse.certificates or parse.matters or parse.variants) and not (parse.certificates and parse.matters)))
+        if follow_up and ctx.aspects:
+            return list(ctx.aspects)
+        if intent in INTENT_ASPECTS:
+            return [INTENT_ASPECTS[intent or ""]]
+        return [GUIDE]
+
+    def _form(self, parse: Parse, ctx: Context, aspects: list[str], matter: str | None) -> str | None:
+        """Return the form a question is about: named, or the one form of the procedure in question."""
+        asks_form = FIELDS in aspects or "forms" in aspects
+        if parse.forms and (asks_form or not matter):
+            return str(parse.forms[0])
+        if FIELDS in aspects and not matter and not parse.certificates and ctx.form:
+            return ctx.form
+        if FIELDS in aspects and matter:
+            certs = [c for c in parse.certificates if c in CERTIFICATE_ORDER] or ["P", "H"]
+            forms = {m.form for p in self.procedures_for(certs, matter) for v in p.variants for m in v.materials
+                     if m.form}
+            if len(forms) == 1:
+                return forms.pop()
+        return None
+
+    def _contacts(self, parse: Parse, ctx: Context, aspects: list[str], certs: list[str],
+                  matter: str | None) -> list[str]:
+        """Return the contacts a question asks for, if it asks for contacts rather than a procedure."""
+        topical = [c for c in parse.contacts if c in TOPIC_CONTACTS]
+        if topical and not parse.matters:
+            return topical
+        asks = "contact" in aspects or "place" in aspects
+        if matter or parse.matters:
+            return []
+        if parse.contacts and (asks or not parse.aspects):
+            return list(parse.contacts)
+        if "contact" in aspects and not parse.aspects == ["place"]:
+            if ctx.contact and not certs:
+                return [ctx.contact]
+            if certs == ["N"]:
+                return ["province_window", "registration_review", "system_tech"]
+            if set(certs) & {"P", "H"}:
+                return ["huzhou_association"]
+            return ["huzhou_association", "zhejiang_association"]
+        return []
+
+    def _bears_on(self, policy: str, codes: list[str]) -> bool:
+        p = self.kb.policies[policy]
+        if p.procedures:
+            return bool(set(p.procedures) & set(codes))
+        return True
+
+    def _answer(self, codes: list[str], aspects: list[str], parse: Parse, ctx: Context, *,
+                several: bool = False) -> Decision:
+        procs = [self.kb.procedures[c] for c in codes]
+        groups = self._groups(procs)
+        if len(groups) > 1 and not several:
+            return Decision("clarify", options=[g[0].certificate for g in groups], aspects=aspects,
+                            matter=procs[0].matter)
+        chosen = [p for g in groups for p in g]
+        variant = next((v for v in parse.variants if chosen[0].variant(v)), None)
+        if variant is None and ctx.variant and chosen[0].variant(ctx.variant):
+            variant = ctx.variant
+        return Decision("answer", codes=[p.code for p in chosen], aspects=aspects, variant=variant,
+                        matter=chosen[0].matter, certificate=chosen[0].certificate if len(groups) == 1 else None)
+
+    def _choose(self, option: str, ctx: Context) -> Decision:
+        if option in self.kb.procedures:
+            p = self.kb.procedures[option]
+            return Decision("answer", codes=[p.code], aspects=ctx.aspects or [GUIDE], matter=p.matter,
+                            certificate=p.certificate, variant=ctx.variant)
+        procs = self.procedures_for([option], ctx.matter) if ctx.matter else []
+        if not procs:
+            return Decision("clarify_matter", certificate=option, aspects=ctx.aspects or [GUIDE])
+        group = self._groups(procs)[0]
+        return Decision("answer", codes=[p.code for p in group], aspects=ctx.aspects or [GUIDE],
+                        matter=group[0].matter, certificate=option, variant=ctx.variant)
+
+    # ------------------------------------------------------------------ context
+    def next_context(self, decision: Decision, ctx: Context) -> Context:
+        """Return the context to keep after answering a decision."""
+        if decision.kind == "answer":
+            return Context(procedures=decision.codes, certificate=decision.certificate, matter=decision.matter,
+                           aspects=decision.aspects, variant=decision.variant, form=ctx.form, contact=ctx.contact)
+        if decision.kind == "clarify":
+            return replace(ctx, options=decision.options, matter=decision.matter, aspects=decision.aspects,
+                           procedures=[], certificate=None)
+        if decision.kind == "clarify_matter":
+            return replace(ctx, options=[], certificate=decision.certificate, aspects=decision.aspects,
+                           procedures=[], matter=None)
+        if decision.kind == "form":
+            return replace(ctx, options=[], form=decision.keys[0])
+        if decision.kind == "contact":
+            return replace(ctx, options=[], contact=decision.keys[0])
+        return replace(ctx, options=[])
 
 
 @dataclass
 class Step:
-    """The replies to send and the context to keep after one question."""
+    """The answers to send and the context to keep after one question."""
 
-    replies: list[Reply]
+    answers: list[Any]
     context: Context
     decision: Decision
-    analysis: Analysis
-
-    @property
-    def answered(self) -> bool:
-        """Say whether the assistant answered from the knowledge base."""
-        return self.decision.kind not in ("out_of_scope", "unknown", "silent")
 
 
 class QuestionAnswerer:
-    """Answer questions about procedures, forms, contacts and policies."""
+    """Answer questions about procedures, forms, contacts and policies from the knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, understanding: Understanding | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, answers: Answers) -> None:
         self.kb = kb
-        self.understanding = understanding or Understanding(kb)
-        self.answers = Answers(kb)
+        self.questions = Questions(kb)
+        self.answers = answers
 
-    def step(self, text: str, context: Context, intent: str | None = None) -> Step:
-        """Answer one question in context and return the new context."""
-        a = self.understanding.analyse(text)
-        d = self.understanding.decide(a, context, intent)
-        ctx = replace(context, options=[])
+    def step(self, parse: Parse, ctx: Context, intent: str | None, today: date) -> Step:
+        """Decide and render the answer to one message."""
+        d = self.questions.decide(parse, ctx, intent)
+        return Step(self.render(d, parse, today), self.questions.next_context(d, ctx), d)
+
+    def render(self, d: Decision, parse: Parse, today: date) -> list[Any]:
+        """Render a decision from the knowledge base."""
+        a = self.answers
         if d.kind == "answer":
-            reply = self.answers.procedure(d.codes, d.aspect, d.variant)
-            ctx = Context(procedure=d.codes[0], certificate=d.certificate, matter=d.matter, aspect=d.aspect)
-        elif d.kind == "clarify":
-            reply = self.answers.clarify_certificate(d.options, d.matter)
-            ctx = replace(ctx, options=d.options, matter=d.matter, aspect=d.aspect, procedure=None, certificate=None)
-        elif d.kind == "clarify_matter":
-            reply = self.answers.clarify_matter(d.certificate)
-            ctx = replace(ctx, certificate=d.certificate, aspect=d.aspect, procedure=None, matter=None)
-        elif d.kind == "no_such_procedure":
-            reply = self.answers.no_such_procedure(d.matter or "", d.certificate)
-        elif d.kind == "form":
-            reply = self.answers.form(d.key or "")
-        elif d.kind == "contact":
-            reply = self.answers.contact(d.key or "")
-        elif d.kind == "policy":
-            reply = self.answers.policy(d.key or "")
-        elif d.kind == "silent":
-            reply = self.answers.silent(d.key or "")
-        elif d.kind == "out_of_scope":
-            reply = self.answers.out_of_scope()
-        else:
-            reply = self.answers.not_understood()
-        return Step([reply], ctx, d, a)
+            proc = self.kb.procedures[d.codes[0]]
+            facts = facts_of(parse, proc, today) if parse.states_facts else None
+            out = [a.procedure(d.codes, d.aspects, d.variant, facts=facts)]
+            return out + [a.policy(k, situation=parse.trip_situation) for k in d.policies]
+        if d.kind == "clarify":
+            return [a.clarify_certificate(d.options, d.matter)]
+        if d.kind == "clarify_matter":
+            return [a.clarify_matter(d.certificate)]
+        if d.kind == "no_such_procedure":
+            return [a.no_such_procedure(d.matter or "", d.certificate)]
+        if d.kind == "form":
+            return [a.form(d.keys[0])]
+        if d.kind == "contact":
+            return [a.contact(d.keys)]
+        if d.kind == "policy":
+            return [a.policy(d.keys[0], situation=parse.trip_situation)]
+        if d.kind == "silent":
+            return [a.silent(d.keys[0])]
+        if d.kind == "out_of_scope":
+            return [a.out_of_scope()]
+        return [a.not_understood()]

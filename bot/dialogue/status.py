@@ -1,22 +1,19 @@
-"""The status conversation: ask for ID number and name, check them, report every application."""
+"""The status look-up: read the ID number and name, check them, report every application."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from bot.answers.render import Answers
 from bot.applications.store import ApplicationRecord, StatusStore
 from bot.knowledge.base import KnowledgeBase
+from bot.language.names import NameReader
+from bot.language.text import normalise
 from bot.rules import idnumber
 from bot.rules.privacy import mask_id
 from bot.rules.workdays import WorkCalendar
 
-ASKS_STATUS = re.compile(
-    r"进度|状态|办到哪|到哪一步|哪一步|办好了没|办完了没|办好了吗|办完了吗|办结了|结果|受理了|审核了|批了|批下来|通过了没|"
-    r"通过了吗|查一下我的|查询我的|查查我的|我的申请|我的件|办件|件办|申请情况"
-)
 STATUS_WORDS = {
     "已提交": "已提交，尚未受理",
     "已受理": "已受理，正在按时限办理",
@@ -30,82 +27,82 @@ NOT_FOUND = ("未查询到与您提供的身份证号和姓名一致的办理记
              "如刚提交不久，记录可能尚未录入。")
 
 
-def asks_status(text: str) -> bool:
-    """Say whether a message asks about the progress of an application."""
-    return bool(ASKS_STATUS.search(text))
-
-
-@dataclass
-class StatusState:
-    """What the status conversation holds between turns (never the full ID number)."""
+@dataclass(frozen=True)
+class IdRead:
+    """An ID number read from a message: its keyed hash and masked form, or the problem with it."""
 
     id_hash: str | None = None
     id_masked: str | None = None
-    name: str | None = None
-    failures: int = 0
-
-    def as_dict(self) -> dict[str, object]:
-        """Return the state as slot-safe data."""
-        return {"id_hash": self.id_hash, "id_masked": self.id_masked, "name": self.name}
+    problem: str | None = None
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
-class StatusTurn:
-    """The reply to send and the state to keep; done when the conversation left the status flow."""
+class Lookup:
+    """The outcome of one look-up: the reply, the records shown, and the failures so far."""
 
     text: str
-    state: StatusState
-    done: bool = False
-    lookups: list[str] = field(default_factory=list)
+    records: list[ApplicationRecord] = field(default_factory=list)
+    failures: int = 0
+    locked: bool = False
 
 
-class StatusService:
-    """Answer status questions from the status store."""
+class StatusLookup:
+    """Read an applicant's identity from messages and report their applications from the status store."""
 
-    def __init__(self, kb: KnowledgeBase, store: StatusStore, calendar: WorkCalendar, max_attempts: int = 5,
-                 today: date | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, store: StatusStore, answers: Answers, calendar: WorkCalendar,
+                 names: NameReader, max_attempts: int = 5) -> None:
         self.kb = kb
         self.store = store
+        self.answers = answers
         self.calendar = calendar
+        self.names = names
         self.max_attempts = max_attempts
-        self.today = today
-        self.answers = Answers(kb)
+
+    def read_id(self, text: str, today: date) -> IdRead | None:
+        """Return the ID number in a message (hashed and masked), or None when there is none."""
+        normalised = normalise(text)
+        found = idnumber.find_id(normalised)
+        if not found:
+            return None
+        start = normalised.find(found)
+        spans = ((start, start + len(found)),)
+        check = idnumber.validate(found, today)
+        if not check.ok:
+            return IdRead(problem=check.problem, spans=spans)
+        return IdRead(self.store.id_hash(check.number), mask_id(check.number), spans=spans)
+
+    def read_name(self, text: str, spans: tuple[tuple[int, int], ...] = (), *, asked: bool = False) -> str | None:
+        """Return the applicant's name in a message; `asked` takes a message that is only a name."""
+        return self.names.find(text, list(spans), alone=asked)
+
+    def ask_identity(self, *, have_name: bool) -> str:
+        """Ask for what is still missing of the ID number and the name."""
+        return "请提供您的身份证号（18位）。" if have_name else ASK_IDENTITY
 
     def locked_text(self) -> str:
         """Say that look-ups stop here, and whom to call."""
-        return (f"本次对话中身份信息核对失败已达{self.max_attempts}次，为保护个人信息，暂停在线查询。"
+        return (f"身份信息核对失败已达{self.max_attempts}次，为保护个人信息，暂停在线查询。"
                 + self.answers.fallback_contacts())
 
-    def turn(self, text: str, state: StatusState) -> StatusTurn:
-        """Handle one message in the status conversation."""
-        if state.failures >= self.max_attempts:
-            return StatusTurn(self.locked_text(), state, done=True)
-        raw_id = idnumber.find_id(text)
-        name = idnumber.find_name(text) or state.name
-        if raw_id:
-            check = idnumber.validate(raw_id, self.today)
-            if not check.ok:
-                return self._fail(state, check.problem or "")
-            state = StatusState(self.store.id_hash(check.number), mask_id(check.number), name, state.failures)
-        elif name:
-            state = StatusState(state.id_hash, state.id_masked, name, state.failures)
-        if not state.id_hash:
-            ask = "请提供您的身份证号（18位）。" if state.name else ASK_IDENTITY
-            return StatusTurn(ask, state)
-        if not state.name:
-            return StatusTurn(f"已收到身份证号 {state.id_masked}，请再提供申请人的姓名。", state)
-        records = [r for r in self.store.find_by_hash(state.id_hash) if r.name == state.name]
-        if not records:
-            return self._fail(StatusState(failures=state.failures), NOT_FOUND)
-        return StatusTurn(self.report(records, state.id_masked or ""), StatusState(failures=state.failures),
-                          done=True, lookups=[r.application_no for r in records])
-
-    def _fail(self, state: StatusState, message: str) -> StatusTurn:
-        failures = state.failures + 1
-        state = StatusState(state.id_hash, state.id_masked, state.name, failures)
+    def lookup(self, id_hash: str, id_masked: str, name: str, failures: int) -> Lookup:
+        """Look up the applications of an ID number under a name; a miss counts as a failure."""
         if failures >= self.max_attempts:
-            return StatusTurn(message + "\n" + self.locked_text(), state, done=True)
-        return StatusTurn(message + f"（还可尝试{self.max_attempts - failures}次）", state)
+            return Lookup(self.locked_text(), failures=failures, locked=True)
+        records = [r for r in self.store.find_by_hash(id_hash) if r.name == name]
+        if records:
+            return Lookup(self.report(records, id_masked), records, failures)
+        failures += 1
+        if failures >= self.max_attempts:
+            return Lookup(NOT_FOUND + "\n" + self.locked_text(), failures=failures, locked=True)
+        return Lookup(NOT_FOUND + f"（还可尝试{self.max_attempts - failures}次）", failures=failures)
+
+    def problem(self, message: str, failures: int) -> Lookup:
+        """Count an unreadable ID number as a failure and say what is wrong with it."""
+        failures += 1
+        if failures >= self.max_attempts:
+            return Lookup(message + "\n" + self.locked_text(), failures=failures, locked=True)
+        return Lookup(message + f"（还可尝试{self.max_attempts - failures}次）", failures=failures)
 
     def report(self, records: list[ApplicationRecord], id_masked: str) -> str:
         """Describe every application of one person."""

@@ -1,20 +1,25 @@
-"""Find knowledge-base terms in a question with jieba and spaCy's SpanRuler."""
+"""The words the language layer looks for: every knowledge-base name and alias, and the lexicon's cue words.
+
+    python -m bot.language.terms        # writes jieba's user dictionary of these words to .build/jieba/
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.lexicon import Lexicon
+from bot.language.matcher import Entry
 
-SPANS_KEY = "kb"
 USER_DICT_FREQ = 200000
+SPANS_KEY = "kb"
 
-# Span labels; a span's id is the knowledge-base key it stands for.
+# Labels of knowledge-base words (matched with typos too).
 CERT = "CERT"
 TRAINING = "TRAINING"
 HUZHOU = "HUZHOU"
@@ -29,24 +34,40 @@ CONTACT = "CONTACT"
 POLICY = "POLICY"
 OUT_OF_SCOPE = "OOS"
 SILENT = "SILENT"
+MATERIAL = "MATERIAL"
+MATERIAL_ALTERNATIVE = "MATERIAL_ALT"
+MATTER_HINT = "MATTER_HINT"
+KB_LABELS = frozenset({CERT, TRAINING, HUZHOU, NATIONAL, MATTER, RENAME, COMPANY, ASPECT, VARIANT, FORM, CONTACT,
+                       POLICY, OUT_OF_SCOPE, SILENT, MATERIAL, MATERIAL_ALTERNATIVE, MATTER_HINT})
+
+# Labels of the lexicon's cue words (matched as typed).
+NEGATION = "NEG"
+PROXY = "PROXY"
+IN_PERSON = "IN_PERSON"
+READY = "READY"
+EXPIRED = "EXPIRED"
+VALID = "VALID"
+NEAR_EXPIRY = "NEAR_EXPIRY"
+EXPIRY_WORD = "EXPIRY_WORD"
+HOLDING = "HOLDING"
+NO_OTHER_REGISTRATION = "NO_OTHER_REG"
+TRAINED_HERE = "TRAINED_HERE"
+REGION = "REGION"
+EMPLOYER = "EMPLOYER"
+ORIGIN = "ORIGIN"
+SUBMISSION = "SUBMISSION"
+CLAUSE_BREAK = "CLAUSE_BREAK"
+SITUATION = "SITUATION"
+ORDINAL = "ORDINAL"
+FULL_SPECIALTIES = "FULL_SPECIALTIES"
 
 
-@dataclass(frozen=True)
-class Term:
-    """One knowledge-base term found in a question."""
+def kb_entries(kb: KnowledgeBase, lexicon: Lexicon) -> list[Entry]:
+    """Return every knowledge-base name and alias (and the lexicon's hints) with the label and key it stands for."""
+    out: list[Entry] = []
 
-    label: str
-    key: str
-    text: str
-    start: int
-
-
-def patterns(kb: KnowledgeBase) -> list[dict[str, str]]:
-    """Return SpanRuler phrase patterns for every knowledge-base alias."""
-    out: list[dict[str, str]] = []
-
-    def add(label: str, key: str, words: tuple[str, ...] | list[str]) -> None:
-        out.extend({"label": label, "pattern": w, "id": key} for w in words if w)
+    def add(label: str, key: str, words: list[str] | tuple[str, ...]) -> None:
+        out.extend(Entry(label, key, w) for w in words if w)
 
     for c in kb.certificates.values():
         add(CERT, c.key, [c.name, c.short, *c.aliases])
@@ -59,9 +80,6 @@ def patterns(kb: KnowledgeBase) -> list[dict[str, str]]:
     add(COMPANY, "company", kb.company_words)
     for a in kb.aspects:
         add(ASPECT, a.key, a.aliases)
-    for p in kb.procedures.values():
-        for v in p.variants:
-            add(VARIANT, v.key, v.aliases)
     for f in kb.forms.values():
         add(FORM, f.key, [f.title, *f.names_in_text, *f.aliases])
     for ct in kb.contacts.values():
@@ -71,63 +89,86 @@ def patterns(kb: KnowledgeBase) -> list[dict[str, str]]:
     add(OUT_OF_SCOPE, "oos", kb.out_of_scope_terms)
     for t in kb.silent_topics:
         add(SILENT, t.topic, t.aliases)
-    unique = {(p["label"], p["pattern"], p["id"]): p for p in out}
-    return list(unique.values())
+    for p in kb.procedures.values():
+        for v in p.variants:
+            add(VARIANT, v.key, v.aliases)
+            for mat in v.materials:
+                add(MATERIAL, mat.id, mat.aliases)
+    hints = lexicon.hints
+    for key, words in hints.material_aliases.items():
+        add(MATERIAL, key, words)
+    for key, words in hints.material_alternatives.items():
+        add(MATERIAL_ALTERNATIVE, key, words)
+    for key, words in hints.matter_hints.items():
+        add(MATTER_HINT, key, words)
+    return list(dict.fromkeys(out))
 
 
-def write_user_dictionary(kb: KnowledgeBase, path: Path) -> Path:
-    """Write jieba's user dictionary of knowledge-base terms (one 'word freq' a line)."""
+def lexicon_entries(lexicon: Lexicon) -> list[Entry]:
+    """Return the lexicon's cue words with their labels."""
+    f = lexicon.facts
+    out: list[Entry] = []
+
+    def add(label: str, key: str, words: list[str]) -> None:
+        out.extend(Entry(label, key, w) for w in words)
+
+    add(NEGATION, "neg", f.negation)
+    add(PROXY, "yes", f.proxy)
+    add(IN_PERSON, "no", f.in_person)
+    add(READY, "yes", f.all_ready)
+    add(EXPIRED, "expired", f.expired)
+    add(VALID, "valid", f.valid)
+    add(NEAR_EXPIRY, "near", f.near_expiry)
+    add(EXPIRY_WORD, "expiry", f.expiry)
+    add(HOLDING, "yes", f.other_registration_holding)
+    add(NO_OTHER_REGISTRATION, "no", f.no_other_registration)
+    add(TRAINED_HERE, "yes", f.trained_here)
+    add(FULL_SPECIALTIES, "2", f.full_specialties)
+    add(ORIGIN, "origin", f.origin_words)
+    add(SUBMISSION, "submit", f.submission)
+    add(CLAUSE_BREAK, "break", f.clause_breaks)
+    for key, words in f.trip_situations:
+        add(SITUATION, key, words)
+    for key, words in f.ordinals:
+        add(ORDINAL, key, words)
+    for region, words in lexicon.regions.regions.items():
+        add(REGION, region, words)
+    add(EMPLOYER, "employer", lexicon.regions.employer_words)
+    return list(dict.fromkeys(out))
+
+
+def dictionary_words(kb: KnowledgeBase, lexicon: Lexicon) -> list[str]:
+    """Return the words jieba should keep whole, longest first."""
+    words = {e.alias for e in kb_entries(kb, lexicon) + lexicon_entries(lexicon)} | kb.terms()
+    return sorted((w for w in words if w and " " not in w.strip() and len(w) > 1), key=lambda w: (-len(w), w))
+
+
+def write_user_dictionary(words: list[str], path: Path) -> Path:
+    """Write jieba's user dictionary (one 'word freq' a line)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    words = sorted(kb.terms(), key=lambda w: (-len(w), w))
-    path.write_text("".join(f"{w.replace(' ', '')} {USER_DICT_FREQ}\n" for w in words if " " not in w.strip()),
-                    encoding="utf-8")
+    path.write_text("".join(f"{w} {USER_DICT_FREQ}\n" for w in words), encoding="utf-8")
     return path
 
 
-def build_pipeline(kb: KnowledgeBase) -> Language:
-    """Return a blank Chinese spaCy pipeline (jieba segmenter) with a SpanRuler of KB terms."""
-    for word in kb.terms():
+def build_pipeline(words: list[str]) -> Language:
+    """Return a blank Chinese spaCy pipeline segmenting with jieba, the domain words kept whole."""
+    for word in words:
         jieba.add_word(word, freq=USER_DICT_FREQ)
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "spans_filter": None,
-                                               "annotate_ents": False, "validate": True})
-    ruler.add_patterns(patterns(kb))
-    return nlp
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 
-class TermFinder:
-    """Find knowledge-base terms in text: spaCy spans first, then any alias jieba split apart."""
-
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.nlp = build_pipeline(kb)
-        self._by_pattern: dict[str, list[tuple[str, str]]] = {}
-        for p in patterns(kb):
-            self._by_pattern.setdefault(p["pattern"], []).append((p["label"], p["id"]))
-
-    def tokens(self, text: str) -> list[str]:
-        """Return the jieba tokens of text."""
-        return [t.text for t in self.nlp.make_doc(text)]
-
-    def find(self, text: str) -> list[Term]:
-        """Return the terms in text, ordered by position."""
-        doc = self.nlp(text)
-        found = {(s.label_, s.id_, s.text, s.start_char) for s in doc.spans[SPANS_KEY]}
-        covered = {(t[2], t[3]) for t in found}
-        # jieba may cut an alias across a token boundary ("换了单位了"); catch those by position.
-        for pattern, owners in self._by_pattern.items():
-            start = text.find(pattern)
-            while start != -1:
-                if (pattern, start) not in covered:
-                    found |= {(label, key, pattern, start) for label, key in owners}
-                start = text.find(pattern, start + 1)
-        return sorted((Term(*f) for f in found), key=lambda t: (t.start, -len(t.text)))
+def tokens(nlp: Language, text: str) -> Doc:
+    """Return the tokens of text (jieba segmentation, domain words whole)."""
+    return nlp.make_doc(text)
 
 
 def main() -> None:
-    """Write jieba's user dictionary of knowledge-base terms to .build/jieba/."""
+    """Write jieba's user dictionary of the domain words to .build/jieba/."""
     from bot.knowledge.base import default_knowledge
+    from bot.knowledge.lexicon import default_lexicon
 
-    path = write_user_dictionary(default_knowledge(), Path(".build/jieba/kb_terms.txt"))
+    path = write_user_dictionary(dictionary_words(default_knowledge(), default_lexicon()),
+                                 Path(".build/jieba/kb_terms.txt"))
     print(f"wrote {path}")
 
 

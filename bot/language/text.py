@@ -1,39 +1,29 @@
-"""Normalise user text: full-width to half-width, traditional to simplified, tidy spaces."""
+"""Normalise a message: half-width, simplified characters, lower-case Latin, English words read as Chinese.
+
+Every character of the normalised text remembers the span of the original it came from, so that what is
+found in the normalised text can be pointed at in the message as written.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
+import cn2an
 from opencc import OpenCC
 
-_SPACES = re.compile(r"\s+")
+from bot.knowledge.lexicon import default_lexicon
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SPACES = re.compile(r"\s+")
+_LATIN_WORD = re.compile(r"[a-z]+(?:[ '][a-z]+)*")
 
 
 @lru_cache(maxsize=1)
 def _t2s() -> OpenCC:
     return OpenCC("t2s")
-
-
-CN_NUMBERS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-              "半": 0.5}
-
-
-def chinese_number(token: str) -> float | None:
-    """Read a number written in digits or in Chinese (一 … 九十九, 半); None when it is not one."""
-    if token.isdigit():
-        return float(token)
-    if token in CN_NUMBERS:
-        return float(CN_NUMBERS[token])
-    if token.startswith("十") and len(token) == 2 and token[1] in CN_NUMBERS:
-        return 10 + CN_NUMBERS[token[1]]
-    if len(token) == 2 and token[1] == "十" and token[0] in CN_NUMBERS:
-        return CN_NUMBERS[token[0]] * 10
-    if len(token) == 3 and token[1] == "十":
-        return CN_NUMBERS.get(token[0], 0) * 10 + CN_NUMBERS.get(token[2], 0)
-    return None
 
 
 def simplify(text: str) -> str:
@@ -44,3 +34,112 @@ def simplify(text: str) -> str:
 def normalise(text: str) -> str:
     """Return simplified text without control characters or runs of white space."""
     return _SPACES.sub(" ", _CONTROL.sub(" ", simplify(text))).strip()
+
+
+def chinese_number(token: str) -> float | None:
+    """Read a number written in digits or Chinese (一百二十, 两, 半, 十几 as 十); None when it is not one."""
+    token = token.strip()
+    if not token:
+        return None
+    if token in ("半",):
+        return 0.5
+    if token in ("俩", "两"):
+        return 2.0
+    try:
+        return float(cn2an.cn2an(token.replace("两", "二"), "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """Normalised text and, for each of its characters, the span of the original it came from."""
+
+    original: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Return the original span of the normalised characters start..end."""
+        if start >= end:
+            at = self.starts[start] if start < len(self.starts) else len(self.original)
+            return at, at
+        return self.starts[start], self.ends[end - 1]
+
+
+class Normaliser:
+    """Normalise messages with the lexicon's English words."""
+
+    def __init__(self, english: dict[str, str] | None = None) -> None:
+        self.english = english if english is not None else default_lexicon().english.english
+
+    def __call__(self, raw: str) -> Normalised:
+        """Return the normalised form of a message, with its offsets into the message."""
+        chars: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        for i, ch in enumerate(raw or ""):
+            for out in unicodedata.normalize("NFKC", ch):
+                chars.append(" " if _CONTROL.match(out) or out.isspace() else out)
+                starts.append(i)
+                ends.append(i + 1)
+        text = "".join(chars)
+        converted = _t2s().convert(text)
+        if len(converted) == len(text):
+            text = converted
+        else:  # a phrase changed length: convert character by character instead
+            text = "".join(_t2s().convert(c) for c in text)
+        text = text.lower()
+        text, starts, ends = self._english(text, starts, ends)
+        return Normalised(raw or "", text, tuple(starts), tuple(ends))
+
+    def _english(self, text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
+        out: list[str] = []
+        out_starts: list[int] = []
+        out_ends: list[int] = []
+        pos = 0
+        for m in _LATIN_WORD.finditer(text):
+            replaced = self._replace_run(m.group(0))
+            if replaced is None:
+                continue
+            out.append(text[pos:m.start()])
+            out_starts += starts[pos:m.start()]
+            out_ends += ends[pos:m.start()]
+            for piece, (s, e) in replaced:
+                at, to = m.start() + s, m.start() + e
+                out.append(piece)
+                if piece == text[at:to]:
+                    out_starts += starts[at:to]
+                    out_ends += ends[at:to]
+                else:
+                    out_starts += [starts[at]] * len(piece)
+                    out_ends += [ends[to - 1]] * len(piece)
+            pos = m.end()
+        out.append(text[pos:])
+        out_starts += starts[pos:]
+        out_ends += ends[pos:]
+        return "".join(out), out_starts, out_ends
+
+    def _replace_run(self, run: str) -> list[tuple[str, tuple[int, int]]] | None:
+        """Return the pieces of a run of Latin words with known English words replaced, or None if none is known."""
+        words = [(m.start(), m.end()) for m in re.finditer(r"[a-z']+", run)]
+        pieces: list[tuple[str, tuple[int, int]]] = []
+        changed = False
+        i = 0
+        while i < len(words):
+            for j in range(len(words), i, -1):  # longest phrase first
+                phrase = run[words[i][0]:words[j - 1][1]]
+                if phrase in self.english:
+                    pieces.append((self.english[phrase], (words[i][0], words[j - 1][1])))
+                    changed = True
+                    i = j
+                    break
+            else:
+                s, e = words[i]
+                pieces.append((run[s:e], (s, e)))
+                i += 1
+            if i < len(words):
+                gap = (pieces[-1][1][1], words[i][0])
+                pieces.append((run[gap[0]:gap[1]], gap))
+        return pieces if changed else None

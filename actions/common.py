@@ -1,0 +1,61 @@
+"""What every action shares: sending an answer, reading the conversation's context, keeping it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import slots
+from bot.answers.model import Answer
+from bot.dialogue.questions import Context
+from bot.language.parse import Parse
+
+
+def send(dispatcher: CollectingDispatcher, answer: Any) -> None:
+    """Send an answer: its text and buttons, and its structure as a custom payload."""
+    if isinstance(answer, Answer):
+        buttons = [{"title": b.title, "payload": b.payload} for b in answer.buttons]
+        dispatcher.utter_message(text=answer.text(), buttons=buttons or None, json_message=answer.payload())
+    else:
+        dispatcher.utter_message(text=answer.text, buttons=answer.buttons or None)
+
+
+def parse_of(tracker: Tracker) -> Parse:
+    """Return the entities of the latest message, grouped."""
+    return Parse.from_entities(tracker.latest_message.get("entities"))
+
+
+def intent_of(tracker: Tracker) -> str | None:
+    """Return the intent of the latest message."""
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def context_of(tracker: Tracker) -> Context:
+    """Return the conversation's context from its slots."""
+    return Context(
+        procedures=list(tracker.get_slot(slots.PROCEDURE) or []),
+        certificate=tracker.get_slot(slots.CERTIFICATE),
+        matter=tracker.get_slot(slots.MATTER),
+        aspects=list(tracker.get_slot(slots.ASPECT) or []),
+        variant=tracker.get_slot(slots.VARIANT),
+        form=tracker.get_slot(slots.FORM),
+        contact=tracker.get_slot(slots.CONTACT),
+        options=list(tracker.get_slot(slots.OPTIONS) or []),
+    )
+
+
+def context_events(ctx: Context) -> list[EventType]:
+    """Return the slot events that keep a context."""
+    return [
+        SlotSet(slots.PROCEDURE, ctx.procedures or None),
+        SlotSet(slots.CERTIFICATE, ctx.certificate),
+        SlotSet(slots.MATTER, ctx.matter),
+        SlotSet(slots.ASPECT, ctx.aspects or None),
+        SlotSet(slots.VARIANT, ctx.variant),
+        SlotSet(slots.FORM, ctx.form),
+        SlotSet(slots.CONTACT, ctx.contact),
+        SlotSet(slots.OPTIONS, ctx.options or None),
+    ]

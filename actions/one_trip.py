@@ -1,0 +1,141 @@
+"""The one-trip verdict: a form settling the procedure and the deciding facts, then the verdict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import slots
+from actions.common import context_of, intent_of, parse_of, send
+from actions.services import Services, default_services
+from bot.dialogue.onetrip import OneTrip
+from bot.language import entities as e
+from bot.language.situation import FACT_ENTITIES, facts_from
+from bot.rules.onetrip import Facts
+
+# Replies that answer the deciding questions (besides messages that state facts).
+ANSWER_INTENTS = frozenset({"inform_situation", "affirm", "deny", "ask_one_trip", "choose_option",
+                            "inform_certificate"})
+# "是的/都齐了" to the deciding questions: the yes/no ones are answered the way that lets the case go ahead.
+AFFIRMED = {e.VALIDITY: "valid", e.PROXY: "no", e.OTHER_REGISTRATION: "no", e.READY: "yes"}
+
+
+class _WithServices:
+    """Give an action the injected services, or the process-wide ones."""
+
+    def __init__(self, services: Services | None = None) -> None:
+        self._services = services
+
+    @property
+    def services(self) -> Services:
+        """Return the services."""
+        if self._services is None:
+            self._services = default_services()
+        return self._services
+
+    @property
+    def one_trip(self) -> OneTrip:
+        """Return the one-trip verdict over the services."""
+        s = self.services
+        return OneTrip(s.kb, s.answers, s.questions)
+
+    def facts(self, tracker: Tracker, codes: list[str]) -> Facts:
+        """Return the facts of the case, from the slots that keep what the person said."""
+        values = {name: tracker.get_slot(name) for name in FACT_ENTITIES}
+        proc = self.services.kb.procedures[codes[0]]
+        return facts_from(values, tracker.get_slot(slots.MATERIALS_NAMED) or [],
+                          tracker.get_slot(slots.MATERIALS_MISSING) or [], proc, self.services.today())
+
+
+class ValidateOneTripForm(_WithServices, FormValidationAction):
+    """Settle the procedure, then read the deciding facts from whatever the person says."""
+
+    def name(self) -> str:
+        return "validate_one_trip_form"
+
+    async def extract_trip_procedure(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> dict[str, Any]:
+        """Take the procedure the message (or the conversation) is about."""
+        parse = parse_of(tracker)
+        current = tracker.get_slot(slots.TRIP_PROCEDURE)
+        names = parse.certificates or parse.matters or parse.implied_certificate or parse.ordinal is not None
+        if current and not names:
+            return {}
+        d = self.one_trip.resolve(parse, context_of(tracker))
+        if d.kind == "answer":
+            return {slots.TRIP_PROCEDURE: d.codes, slots.PROCEDURE: d.codes, slots.OPTIONS: None,
+                    slots.CERTIFICATE: d.certificate, slots.MATTER: d.matter, slots.VARIANT: d.variant}
+        if d.kind == "clarify":
+            return {slots.OPTIONS: d.options, slots.MATTER: d.matter}
+        return {}
+
+    async def extract_trip_answered(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> dict[str, Any]:
+        """Say the facts are settled: nothing deciding is open, or the person answered the questions."""
+        codes = tracker.get_slot(slots.TRIP_PROCEDURE)
+        if not codes:
+            return {}
+        asked = bool(tracker.get_slot(slots.TRIP_ASKED))
+        intent = intent_of(tracker)
+        out: dict[str, Any] = {}
+        if asked and intent == "affirm":
+            out = {name: value for name, value in AFFIRMED.items() if tracker.get_slot(name) is None}
+            tracker.slots.update(out)
+        verdict = self.one_trip.verdict(codes, self.facts(tracker, codes), tracker.get_slot(slots.VARIANT),
+                                        final=False)
+        if verdict.kind != "ask" or (asked and (intent in ANSWER_INTENTS or parse_of(tracker).states_facts)):
+            return {**out, slots.TRIP_ANSWERED: True}
+        return out
+
+
+class ActionAskTripProcedure(_WithServices, Action):
+    """Ask which certificate (or which matter) the one-trip question is about."""
+
+    def name(self) -> str:
+        return "action_ask_trip_procedure"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        a = self.services.answers
+        options = tracker.get_slot(slots.OPTIONS)
+        if options:
+            send(dispatcher, a.clarify_certificate(options, tracker.get_slot(slots.MATTER)))
+        else:
+            send(dispatcher, a.clarify_matter(tracker.get_slot(slots.CERTIFICATE)))
+        return []
+
+
+class ActionAskTripAnswered(_WithServices, Action):
+    """Ask every deciding question still open, in one message."""
+
+    def name(self) -> str:
+        return "action_ask_trip_answered"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        codes = tracker.get_slot(slots.TRIP_PROCEDURE)
+        facts = self.facts(tracker, codes)
+        verdict = self.one_trip.verdict(codes, facts, tracker.get_slot(slots.VARIANT), final=False)
+        send(dispatcher, self.one_trip.render(self.services.kb.procedures[codes[0]], verdict, facts))
+        return [SlotSet(slots.TRIP_ASKED, True)]
+
+
+class ActionOneTripVerdict(_WithServices, Action):
+    """Give the verdict: zero trips, one, two visits, not yet, cannot, or what the documents leave open."""
+
+    def name(self) -> str:
+        return "action_one_trip_verdict"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        codes = tracker.get_slot(slots.TRIP_PROCEDURE)
+        facts = self.facts(tracker, codes)
+        verdict = self.one_trip.verdict(codes, facts, tracker.get_slot(slots.VARIANT), final=True)
+        send(dispatcher, self.one_trip.render(self.services.kb.procedures[codes[0]], verdict, facts))
+        reset = [SlotSet(name, None) for name in (*FACT_ENTITIES, slots.MATERIALS_NAMED, slots.MATERIALS_MISSING,
+                                                  slots.TRIP_PROCEDURE, slots.TRIP_ANSWERED, slots.TRIP_ASKED)]
+        return [*reset, SlotSet(slots.PROCEDURE, codes), SlotSet(slots.ASPECT, ["trips"])]

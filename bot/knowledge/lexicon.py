@@ -1,0 +1,221 @@
+"""Load the lexicon in knowledge/lexicon/: how applicants write, as data the language layer reads."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Extra, ValidationError, conlist, validator
+
+LEXICON_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "lexicon"
+
+Words = conlist(str, min_items=1)
+
+
+class LexiconError(ValueError):
+    """A lexicon file is missing, malformed, or inconsistent."""
+
+    def __init__(self, file: str, where: str, problem: str) -> None:
+        super().__init__(f"{file}: {where}: {problem}")
+        self.file = file
+        self.where = where
+
+
+class _Model(BaseModel):
+    class Config:
+        extra = Extra.forbid
+        allow_mutation = False
+
+
+def _no_blank(words: list[str]) -> list[str]:
+    if any(not w.strip() for w in words):
+        raise ValueError("must not contain empty words")
+    return words
+
+
+class Typos(_Model):
+    """How domain words are mistyped: fuzzy pinyin pairs, look-alike characters, words never fuzzed."""
+
+    fuzzy_initials: dict[str, str]
+    fuzzy_finals: dict[str, str]
+    confusable_characters: list[tuple[str, str]]
+    exact_only: list[str]
+
+    @validator("confusable_characters", each_item=True)
+    def one_character_each(cls, pair: tuple[str, str]) -> tuple[str, str]:
+        if len(pair[0]) != 1 or len(pair[1]) != 1 or pair[0] == pair[1]:
+            raise ValueError("each pair is two different single characters")
+        return pair
+
+
+class English(_Model):
+    """English words and the Chinese words they stand for."""
+
+    english: dict[str, str]
+
+    @validator("english")
+    def lower_case_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        if any(k != k.lower() or not k.strip() or not v.strip() for k, v in value.items()):
+            raise ValueError("keys are lower-case English, values non-empty Chinese")
+        return value
+
+
+class TripSituations(_Model):
+    """Words for why someone went (again): the seed's "不算多跑" situations, or a complete case."""
+
+    consultation: Words
+    materials_incomplete: Words
+    not_compliant: Words
+    procedures_incomplete: Words
+    complete: Words
+
+
+class Ordinals(_Model):
+    """Words that pick an option by position."""
+
+    first: Words
+    second: Words
+    third: Words
+    last: Words
+
+
+class Facts(_Model):
+    """Words that tell the facts of a person's case."""
+
+    negation: Words
+    proxy: Words
+    in_person: Words
+    all_ready: Words
+    expired: Words
+    valid: Words
+    near_expiry: Words
+    expiry: Words
+    other_registration_holding: Words
+    no_other_registration: Words
+    trained_here: Words
+    age_words: Words
+    age_units: Words
+    specialty_have: Words
+    specialty_words: Words
+    specialty_units: Words
+    full_specialties: Words
+    origin_words: Words
+    submission: Words
+    clause_breaks: Words
+    trip_situations: TripSituations
+    ordinals: Ordinals
+
+    _blank = validator("*", allow_reuse=True, pre=False)(lambda v: _no_blank(v) if isinstance(v, list) else v)
+
+
+class Regions(_Model):
+    """Place names by region, and the words that make a place the employer's."""
+
+    regions: dict[str, Words]
+    employer_words: Words
+
+    @validator("regions")
+    def known_regions(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if set(value) != {"huzhou", "zhejiang", "other_province"}:
+            raise ValueError("regions are exactly huzhou, zhejiang and other_province")
+        return value
+
+
+class Dates(_Model):
+    """Words for dates relative to today."""
+
+    years: dict[str, int]
+    months: dict[str, int]
+    weeks: dict[str, int]
+    days: dict[str, int]
+    weekdays: dict[str, int]
+    parts: dict[str, str]
+    year_parts: dict[str, str]
+    seasons: dict[str, tuple[int, int]]
+    units: dict[str, str]
+    ahead: Words
+    behind: Words
+    more: Words
+    half: Words
+
+    @validator("parts", "year_parts")
+    def part_kinds(cls, value: dict[str, str]) -> dict[str, str]:
+        if not set(value.values()) <= {"start", "middle", "end"}:
+            raise ValueError("parts are start, middle or end")
+        return value
+
+    @validator("units")
+    def unit_kinds(cls, value: dict[str, str]) -> dict[str, str]:
+        if not set(value.values()) <= {"year", "month", "week", "day"}:
+            raise ValueError("units are year, month, week or day")
+        return value
+
+
+class Names(_Model):
+    """Surnames, words that start with one but are not names, characters never in names, words before names."""
+
+    surnames: Words
+    not_names: Words
+    not_in_names: Words
+    name_labels: Words
+
+
+class Hints(_Model):
+    """Words that only hint at a matter, certificate words too general to decide scope, more material names."""
+
+    matter_hints: dict[str, Words]
+    generic_certificate_words: Words
+    material_aliases: dict[str, Words]
+    material_alternatives: dict[str, Words]
+
+
+class Lexicon(_Model):
+    """Everything in knowledge/lexicon/."""
+
+    typos: Typos
+    english: English
+    facts: Facts
+    regions: Regions
+    dates: Dates
+    names: Names
+    hints: Hints
+
+
+FILES: dict[str, type[_Model]] = {
+    "typos": Typos, "english": English, "facts": Facts, "regions": Regions, "dates": Dates, "names": Names,
+    "hints": Hints,
+}
+
+
+def _read(directory: Path, name: str) -> Any:
+    path = directory / f"{name}.yml"
+    try:
+        with path.open(encoding="utf-8") as f:
+            return yaml.safe_load(f)
+    except FileNotFoundError:
+        raise LexiconError(path.name, "(file)", "is missing") from None
+    except yaml.YAMLError as exc:
+        raise LexiconError(path.name, "(file)", f"is not valid YAML: {exc}") from None
+
+
+def load_lexicon(directory: Path | str = LEXICON_DIR) -> Lexicon:
+    """Load and validate every lexicon file, naming file and field on any problem."""
+    directory = Path(directory)
+    parts: dict[str, _Model] = {}
+    for name, model in FILES.items():
+        data = _read(directory, name)
+        try:
+            parts[name] = model.parse_obj(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            raise LexiconError(f"{name}.yml", where, first["msg"]) from None
+    return Lexicon(**parts)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """Return the lexicon in knowledge/lexicon/, loaded once per process."""
+    return load_lexicon()

@@ -1,0 +1,325 @@
+"""Read a message into entities: what it names (certificate, matter, aspects, forms, contacts, materials …)
+and the facts of the person's case (age, expiry, who goes, where the employer is …).
+
+The Rasa component rasa_ext/nlu.py emits these as Rasa entities; the actions read them back with `Parse`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.lexicon import Lexicon
+from bot.language import terms as t
+from bot.language.dates import DateMention, DateReader
+from bot.language.matcher import Match, TermMatcher
+from bot.language.text import Normalised, Normaliser, chinese_number
+
+# Entity names (Rasa entities and slots use the same names).
+CERTIFICATE = "certificate"
+MATTER = "matter"
+ASPECT = "aspect"
+VARIANT = "variant"
+FORM = "form"
+CONTACT = "contact"
+POLICY = "policy"
+TOPIC = "topic"
+OUT_OF_SCOPE = "out_of_scope"
+MATERIAL = "material"
+ORDINAL = "ordinal"
+AGE = "age"
+EXPIRY = "expiry"
+VALIDITY = "validity"
+PROXY = "proxy"
+OTHER_REGISTRATION = "other_registration"
+EMPLOYER_REGION = "employer_region"
+TRAINED_HERE = "trained_here"
+READY = "ready"
+SPECIALTIES = "specialties"
+TRIP_SITUATION = "trip_situation"
+SUBMIT_DATE = "submit_date"
+ENTITY_NAMES = (CERTIFICATE, MATTER, ASPECT, VARIANT, FORM, CONTACT, POLICY, TOPIC, OUT_OF_SCOPE, MATERIAL, ORDINAL,
+                AGE, EXPIRY, VALIDITY, PROXY, OTHER_REGISTRATION, EMPLOYER_REGION, TRAINED_HERE, READY, SPECIALTIES,
+                TRIP_SITUATION, SUBMIT_DATE)
+MISSING = "missing"  # role of a material the person lacks
+ALTERNATIVE = "alternative"  # role of a material named by one of the forms the documents accept
+GENERIC = "generic"  # role of a certificate named only by a general word (注册证书, 合格证)
+HINT = "hint"  # role of a matter only hinted at (到期了), when no matter word is said
+IMPLIED = "implied"  # role of a certificate implied by a matter only it has (转注册 → national registration)
+
+NEGATORS_BEFORE = ("不是", "非", "不要", "别")
+_NUMBER = r"(?:\d{1,3}|[一二两三四五六七八九十俩]{1,3})"
+_BARE_OPTION = re.compile(r"^(?:选|要|第)?\s*([1-9])\s*(?:个|号|项|种)?\s*[.。!！]?$")
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entity of a message: name, value, where it stands in the message as written, optional role."""
+
+    entity: str
+    value: str | float
+    start: int
+    end: int
+    text: str
+    role: str | None = None
+
+    def as_rasa(self, extractor: str) -> dict[str, object]:
+        """Return the entity as Rasa stores it."""
+        data: dict[str, object] = {"entity": self.entity, "value": self.value, "start": self.start, "end": self.end,
+                                   "confidence_entity": 1.0, "extractor": extractor}
+        if self.role:
+            data["role"] = self.role
+        return data
+
+
+@dataclass
+class _Clause:
+    start: int
+    end: int
+    matches: list[Match] = field(default_factory=list)
+
+    def has(self, label: str) -> bool:
+        return any(m.label == label for m in self.matches)
+
+    def of(self, label: str) -> list[Match]:
+        return [m for m in self.matches if m.label == label]
+
+
+class EntityReader:
+    """Read messages into entities with one knowledge base and lexicon."""
+
+    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon, nlp: Language | None = None) -> None:
+        self.kb = kb
+        self.lexicon = lexicon
+        self.normaliser = Normaliser(lexicon.english.english)
+        words = t.dictionary_words(kb, lexicon)
+        self.nlp = nlp or t.build_pipeline(words)
+        self.kb_matcher = TermMatcher(t.kb_entries(kb, lexicon), lexicon.typos)
+        self.generic = set(lexicon.hints.generic_certificate_words)
+        self.cue_matcher = TermMatcher(t.lexicon_entries(lexicon), lexicon.typos, fuzzy=False)
+        self.dates = DateReader(lexicon.dates)
+        self.alternatives = {m.id: m for p in kb.procedures.values() for v in p.variants for m in v.materials}
+        f = lexicon.facts
+        ages = "|".join(map(re.escape, sorted(f.age_units, key=len, reverse=True)))
+        age_words = "|".join(map(re.escape, sorted(f.age_words, key=len, reverse=True)))
+        self._age = re.compile(rf"({_NUMBER})\s*(?:{ages})|(?:{age_words})\s*({_NUMBER})\s*了")
+        have = "|".join(map(re.escape, sorted(f.specialty_have, key=len, reverse=True)))
+        units = "|".join(map(re.escape, f.specialty_units))
+        words_ = "|".join(map(re.escape, f.specialty_words))
+        self._specialties = re.compile(rf"(?:{have})\s*({_NUMBER})\s*(?:{units})?\s*(?:{words_})")
+
+    # ------------------------------------------------------------------ reading
+    def read(self, raw: str) -> list[Entity]:
+        """Return the entities of a message."""
+        norm = self.normaliser(raw)
+        text = norm.text
+        matches = _drop_nested(self.kb_matcher.find(text) + self.cue_matcher.find(text))
+        clauses = self._clauses(text, matches)
+        dates = self.dates.find(text)
+        # Matter words in a clause about another registration ("二建还没转出来") are about that registration.
+        elsewhere = [(c.start, c.end) for c in clauses if c.has(t.OUT_OF_SCOPE) and c.has(t.HOLDING)]
+        named = [m for m in matches
+                 if not (m.label in (t.MATTER, t.MATTER_HINT) and any(s <= m.start < e for s, e in elsewhere))]
+        out: list[Entity] = []
+        out += self._names(norm, named)
+        out += self._materials(norm, clauses)
+        out += self._facts(norm, clauses, dates)
+        out += self._ordinal(norm, matches)
+        return _dedupe(out)
+
+    def normalise(self, raw: str) -> Normalised:
+        """Return the normalised form of a message."""
+        return self.normaliser(raw)
+
+    def _clauses(self, text: str, matches: list[Match]) -> list[_Clause]:
+        """Split at punctuation and clause-break words (jieba tokens), and sort the matches into clauses."""
+        bounds = [0]
+        for tok in t.tokens(self.nlp, text):
+            if tok.is_punct or tok.text.strip() in (",", "，", "。", ";", "；", "?", "？", "!", "！", "、"):
+                bounds.append(tok.idx)
+                bounds.append(tok.idx + len(tok.text))
+        for ws in re.finditer(r"\s+", text):
+            bounds += [ws.start(), ws.end()]
+        for m in matches:
+            if m.label == t.CLAUSE_BREAK:
+                bounds.append(m.start)
+        bounds.append(len(text))
+        bounds = sorted(set(bounds))
+        clauses = [_Clause(s, e) for s, e in zip(bounds, bounds[1:], strict=False) if text[s:e].strip()]
+        for m in matches:
+            for c in clauses:
+                if c.start <= m.start < c.end:
+                    c.matches.append(m)
+                    break
+        return clauses
+
+    # ------------------------------------------------------------------ what the message names
+    def _names(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
+        text = norm.text
+        out: list[Entity] = []
+
+        def entity(name: str, value: str | float, m: Match, role: str | None = None) -> Entity:
+            s, e = norm.span(m.start, m.end)
+            return Entity(name, value, s, e, norm.original[s:e], role)
+
+        negated = [m for m in matches if m.label in (t.CERT, t.TRAINING)
+                   and any(text[max(0, m.start - len(n)):m.start] == n for n in NEGATORS_BEFORE)]
+        certs = [m for m in matches if m.label == t.CERT and m not in negated]
+        training = [m for m in matches if m.label == t.TRAINING and m not in negated]
+        huzhou = [m for m in matches if m.label == t.HUZHOU]
+        for m in certs:
+            out.append(entity(CERTIFICATE, m.key, m, role=GENERIC if m.alias in self.generic else None))
+        if training and not any(m.key in ("P", "H") for m in certs):
+            key = "H" if huzhou else "training"
+            generic = all(m.alias in self.generic for m in training) and not huzhou
+            out.append(entity(CERTIFICATE, key, training[0], role=GENERIC if generic else None))
+        if not certs and not training:
+            national = [m for m in matches if m.label == t.NATIONAL]
+            if national:
+                out.append(entity(CERTIFICATE, "N", national[0], role=IMPLIED))
+        renamed = [m for m in matches if m.label == t.RENAME]
+        company = any(m.label == t.COMPANY for m in matches)
+        for m in renamed:
+            out.append(entity(MATTER, "company_rename" if company else "personal_change", m))
+        named_matter = any(m.label in (t.MATTER, t.RENAME) for m in matches)
+        for m in matches:
+            if m.label == t.MATTER:
+                out.append(entity(MATTER, m.key, m))
+            elif m.label == t.MATTER_HINT and not named_matter:
+                out.append(entity(MATTER, m.key, m, role=HINT))
+            elif m.label == t.ASPECT:
+                out.append(entity(ASPECT, m.key, m))
+            elif m.label == t.VARIANT:
+                out.append(entity(VARIANT, m.key, m))
+            elif m.label == t.FORM:
+                out.append(entity(FORM, m.key, m))
+            elif m.label == t.CONTACT:
+                out.append(entity(CONTACT, m.key, m))
+            elif m.label == t.POLICY:
+                out.append(entity(POLICY, m.key, m))
+            elif m.label == t.SILENT:
+                out.append(entity(TOPIC, m.key, m))
+            elif m.label == t.OUT_OF_SCOPE:
+                out.append(entity(OUT_OF_SCOPE, m.text, m))
+        if any(m.label == t.MATTER and m.key == "company_rename" for m in matches) or (renamed and company):
+            out = [e for e in out if not (e.entity == MATTER and e.value == "change_employer")]
+        return out
+
+    def _materials(self, norm: Normalised, clauses: list[_Clause]) -> list[Entity]:
+        out: list[Entity] = []
+        for c in clauses:
+            negated = c.has(t.NEGATION)
+            for m in c.of(t.MATERIAL) + c.of(t.MATERIAL_ALTERNATIVE):
+                s, e = norm.span(m.start, m.end)
+                role = MISSING if negated else ALTERNATIVE if m.label == t.MATERIAL_ALTERNATIVE else None
+                out.append(Entity(MATERIAL, m.key, s, e, norm.original[s:e], role))
+        return out
+
+    # ------------------------------------------------------------------ the facts of the case
+    def _facts(self, norm: Normalised, clauses: list[_Clause], dates: list[DateMention]) -> list[Entity]:
+        text = norm.text
+        out: list[Entity] = []
+
+        def at(name: str, value: str | float, start: int, end: int, role: str | None = None) -> None:
+            s, e = norm.span(start, end)
+            out.append(Entity(name, value, s, e, norm.original[s:e], role))
+
+        for c in clauses:
+            negated = c.has(t.NEGATION)
+            for m in c.of(t.PROXY):
+                at(PROXY, "yes", m.start, m.end)
+            for m in c.of(t.IN_PERSON):
+                at(PROXY, "no", m.start, m.end)
+            for m in c.of(t.READY):
+                at(READY, "no" if negated else "yes", m.start, m.end)
+            for m in c.of(t.EXPIRED):
+                at(VALIDITY, "valid" if negated else "expired", m.start, m.end)
+            for m in c.of(t.VALID):
+                at(VALIDITY, "valid", m.start, m.end)
+            for m in c.of(t.NEAR_EXPIRY):
+                at(VALIDITY, "near", m.start, m.end)
+            for m in c.of(t.NO_OTHER_REGISTRATION):
+                at(OTHER_REGISTRATION, "no", m.start, m.end)
+            if c.has(t.OUT_OF_SCOPE) and c.has(t.HOLDING):
+                m = c.of(t.OUT_OF_SCOPE)[0]
+                at(OTHER_REGISTRATION, "yes", m.start, m.end)
+            for m in c.of(t.TRAINED_HERE):
+                at(TRAINED_HERE, "no" if negated else "yes", m.start, m.end)
+            for m in c.of(t.SITUATION):
+                at(TRIP_SITUATION, m.key, m.start, m.end)
+            for m in c.of(t.FULL_SPECIALTIES):
+                at(SPECIALTIES, 2.0, m.start, m.end)
+            self._region(c, at)
+            clause_text = text[c.start:c.end]
+            for mm in self._specialties.finditer(clause_text):
+                n = chinese_number(mm.group(1))
+                if n is not None:
+                    at(SPECIALTIES, n, c.start + mm.start(), c.start + mm.end())
+            for mm in self._age.finditer(clause_text):
+                n = chinese_number(mm.group(1) or mm.group(2))
+                if n is not None and 16 <= n <= 100:
+                    at(AGE, n, c.start + mm.start(), c.start + mm.end())
+            for d in dates:
+                if not c.start <= d.start < c.end:
+                    continue
+                about_expiry = c.has(t.EXPIRY_WORD) or c.has(t.EXPIRED) or c.has(t.VALID) or c.has(t.NEAR_EXPIRY)
+                meant = d.date
+                if meant.undirected:
+                    behind = any(m.label == t.EXPIRED and m.end <= d.start for m in c.matches)
+                    if not behind and not about_expiry:
+                        continue
+                    meant = type(meant)(months_ahead=-(meant.months_ahead or 0) if behind else meant.months_ahead)
+                if about_expiry:
+                    at(EXPIRY, meant.encode(), d.start, d.end)
+                elif c.has(t.SUBMISSION):
+                    at(SUBMIT_DATE, meant.encode(), d.start, d.end)
+        return out
+
+    def _region(self, c: _Clause, at: object) -> None:
+        """Read where the (new) employer is: a place name in a clause that speaks of an employer."""
+        if not c.has(t.EMPLOYER) and not c.has(t.COMPANY):
+            return
+        origins = [m for m in c.matches if m.label == t.ORIGIN]
+        places = [m for m in c.of(t.REGION) if not any(o.end <= m.start <= o.end + 1 for o in origins)]
+        if places:
+            m = places[-1]
+            at(EMPLOYER_REGION, m.key, m.start, m.end)  # type: ignore[operator]
+
+    def _ordinal(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
+        ordinal = {"first": 1.0, "second": 2.0, "third": 3.0, "last": -1.0}
+        for m in matches:
+            if m.label == t.ORDINAL:
+                s, e = norm.span(m.start, m.end)
+                return [Entity(ORDINAL, ordinal[m.key], s, e, norm.original[s:e])]
+        bare = _BARE_OPTION.match(norm.text.strip())
+        if bare:
+            return [Entity(ORDINAL, float(bare.group(1)), 0, len(norm.original), norm.original)]
+        return []
+
+
+def _drop_nested(matches: list[Match]) -> list[Match]:
+    """Drop every match that stands inside a longer one ("身份证" in "身份证号", "协会" in "湖州协会")."""
+    out = []
+    for m in matches:
+        inside = any(
+            o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+            for o in matches
+        )
+        if not inside:
+            out.append(m)
+    return out
+
+
+def _dedupe(entities: Iterable[Entity]) -> list[Entity]:
+    seen: set[tuple[str, str | float, str | None]] = set()
+    out: list[Entity] = []
+    for e in entities:
+        key = (e.entity, e.value, e.role)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out

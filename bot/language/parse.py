@@ -1,0 +1,105 @@
+"""What one message says, read back from the NLU entities (bot/language/entities.py names them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.language import entities as e
+
+
+def _values(entities: list[dict[str, Any]], name: str, role: str | None = None, *, any_role: bool = False) -> list[Any]:
+    out: list[Any] = []
+    for ent in entities:
+        if ent.get("entity") != name or (not any_role and ent.get("role") != role):
+            continue
+        if ent.get("value") not in out:
+            out.append(ent.get("value"))
+    return out
+
+
+def _first(entities: list[dict[str, Any]], name: str) -> Any:
+    values = _values(entities, name, any_role=True)
+    return values[-1] if values else None
+
+
+@dataclass
+class Parse:
+    """The entities of one message, grouped."""
+
+    certificates: list[str] = field(default_factory=list)  # named: P, H, N, or "training" (P or H)
+    generic_certificates: list[str] = field(default_factory=list)  # named only by a general word
+    implied_certificate: str | None = None  # implied by a matter only it has
+    matters: list[str] = field(default_factory=list)
+    matter_hint: str | None = None
+    aspects: list[str] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)
+    contacts: list[str] = field(default_factory=list)
+    policies: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    out_of_scope: list[str] = field(default_factory=list)
+    materials: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)
+    ordinal: int | None = None
+    age: float | None = None
+    expiry: str | None = None
+    validity: str | None = None
+    proxy: str | None = None
+    other_registration: str | None = None
+    employer_region: str | None = None
+    trained_here: str | None = None
+    ready: str | None = None
+    specialties: float | None = None
+    trip_situation: str | None = None
+    submit_date: str | None = None
+
+    @classmethod
+    def from_entities(cls, entities: list[dict[str, Any]] | None) -> Parse:
+        """Group the entities of a message."""
+        ents = [x for x in entities or [] if isinstance(x, dict)]
+        implied = _values(ents, e.CERTIFICATE, e.IMPLIED)
+        hints = _values(ents, e.MATTER, e.HINT)
+        ordinal = _first(ents, e.ORDINAL)
+        return cls(
+            certificates=_values(ents, e.CERTIFICATE),
+            generic_certificates=_values(ents, e.CERTIFICATE, e.GENERIC),
+            implied_certificate=implied[0] if implied else None,
+            matters=_values(ents, e.MATTER),
+            matter_hint=hints[0] if hints else None,
+            aspects=_values(ents, e.ASPECT),
+            variants=_values(ents, e.VARIANT),
+            forms=_values(ents, e.FORM),
+            contacts=_values(ents, e.CONTACT),
+            policies=_values(ents, e.POLICY),
+            topics=_values(ents, e.TOPIC),
+            out_of_scope=_values(ents, e.OUT_OF_SCOPE),
+            materials=_values(ents, e.MATERIAL),
+            missing=_values(ents, e.MATERIAL, e.MISSING),
+            alternatives=_values(ents, e.MATERIAL, e.ALTERNATIVE),
+            ordinal=int(ordinal) if ordinal is not None else None,
+            age=_first(ents, e.AGE),
+            expiry=_first(ents, e.EXPIRY),
+            validity=_first(ents, e.VALIDITY),
+            proxy=_first(ents, e.PROXY),
+            other_registration=_first(ents, e.OTHER_REGISTRATION),
+            employer_region=_first(ents, e.EMPLOYER_REGION),
+            trained_here=_first(ents, e.TRAINED_HERE),
+            ready=_first(ents, e.READY),
+            specialties=_first(ents, e.SPECIALTIES),
+            trip_situation=_first(ents, e.TRIP_SITUATION),
+            submit_date=_first(ents, e.SUBMIT_DATE),
+        )
+
+    @property
+    def names_ours(self) -> bool:
+        """Say whether the message names one of our certificates by more than a general word."""
+        return bool(self.certificates or self.implied_certificate)
+
+    @property
+    def states_facts(self) -> bool:
+        """Say whether the message tells facts of the person's case."""
+        return any(v is not None for v in (self.age, self.expiry, self.validity, self.proxy, self.other_registration,
+                                           self.employer_region, self.trained_here, self.ready, self.specialties)) \
+            or bool(self.missing)
