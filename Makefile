@@ -69,9 +69,11 @@ scale: setup $(MODEL)
 bench: setup $(MODEL)
 	scripts/bench.sh
 
+# Debian's chromium, and the Noto CJK fonts so that screenshots show Chinese characters rather than boxes.
 browser:
-	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
-	  || { echo "the browser tests need Debian's chromium: apt-get install chromium"; exit 1; }
+	@{ command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1; } \
+	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; } \
+	  || { echo "the browser tests need Debian's chromium and fonts-noto-cjk: apt-get install chromium fonts-noto-cjk"; exit 1; }
 
 e2e: setup $(MODEL) browser
 	scripts/e2e.sh

@@ -8,6 +8,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.answers.checklist import build_checklist
 from bot.answers.render import Answers
 from bot.settings import Settings
 from bot.staff.accounts import audit_entries, create_user
@@ -72,6 +73,17 @@ def test_search_and_guide_is_the_bots_text(staff, app):
     guide = Answers(app.state.services.kb).procedure(["H-RENEW"], "guide").text
     assert guide in html.unescape(page)
     assert staff.get("/console/procedures/NOPE").status_code == 404
+
+
+def test_guide_page_has_the_checklist_and_copy_buttons_for_it_and_each_phone(staff, app):
+    kb = app.state.services.kb
+    page = staff.get("/console/procedures/P-CANCEL").text
+    checklist = build_checklist(kb, "P-CANCEL")
+    copies = [html.unescape(c) for c in re.findall(r'data-copy="([^"]*)"', page)]
+    assert checklist.text() in copies
+    assert kb.contacts["huzhou_association"].phones[0] in copies
+    assert all(section.heading in page for section in checklist.sections)
+    assert 'href="/checklist/P-CANCEL"' in page and "/static/console.js" in page
 
 
 def test_lookup_is_masked_and_audited(staff, app):

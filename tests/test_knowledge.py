@@ -39,6 +39,13 @@ def test_forms_one_to_six_with_fields(kb):
     assert all(f.fields for f in kb.forms.values())
 
 
+def test_summary_forms_have_a_table_and_the_others_a_paragraph(kb):
+    rename, renew = kb.forms["附件二"], kb.forms["附件六"]
+    assert rename.head_fields == renew.head_fields == ("填报单位（盖章）", "填报人", "手机号")
+    assert rename.table_columns[-2:] == ("原单位名称", "现单位名称") and rename.table_rows > 0
+    assert kb.forms["附件三"].long_fields == ("补办事由",) and not kb.forms["附件三"].table_columns
+
+
 def test_phone_numbers_come_from_the_seed_lines(kb):
     seeds = "".join(p.read_text(encoding="utf-8") for p in (SHARED / "seeds").glob("*.txt"))
     phones = [p for c in kb.contacts.values() for p in c.phones]
@@ -58,6 +65,8 @@ def test_check_facts_finds_nothing_unsupported():
     ("procedures.yml", "        provide: copy_checked\n", "        provide: photocopy\n", ".provide"),
     ("procedures.yml", "    trips: 1\n", "    trips: many\n", ".trips"),
     ("forms.yml", "    used_by: [P-CANCEL, H-CANCEL]\n", "    used_by: [X-CANCEL]\n", "forms[附件五].used_by"),
+    ("forms.yml", "    long_fields: [注销事由]\n", "    long_fields: [事由]\n", "forms[4].long_fields"),
+    ("forms.yml", "    table_rows: 15\n", "", "forms[1].table_rows"),
     ("contacts.yml", "    name: 湖州市监理协会\n", "    name: 42\n", "contacts[0].name"),
     ("matters.yml", "matters:", "matterz:", "matters"),
 ])

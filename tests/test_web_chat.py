@@ -6,6 +6,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.answers.model import Answer, Phone, Section
 from bot.settings import Settings
 from webapp.main import create_app
 from webapp.routers import chat
@@ -70,3 +71,35 @@ def test_rasa_down_is_a_503_in_chinese(client):
 def test_wrong_method_and_content_type(client):
     assert client.get("/api/chat").status_code == 405
     assert client.post("/api/chat", content=b"not json", headers={"Content-Type": "text/plain"}).status_code == 422
+
+
+def test_an_answer_payload_joins_the_text_sent_with_it():
+    answer = Answer("contact", title="联系方式", sections=[Section("contacts", text="电话：0572-2090418")],
+                    phones=[Phone("湖州市监理协会", "0572-2090418")]).payload()
+    messages = [
+        {"recipient_id": "s", "text": "好的。"},
+        {"recipient_id": "s", "text": "第一段"},
+        {"recipient_id": "s", "text": "第二段", "buttons": [{"title": "是", "payload": "是"}]},
+        {"recipient_id": "s", "custom": answer},
+        {"recipient_id": "s", "custom": {"something": "else"}},
+        {"recipient_id": "s", "text": "还有什么可以帮您？"},
+        "not a message",
+    ]
+    assert chat.bot_messages(messages) == [
+        {"text": "好的。\n\n第一段\n\n第二段", "buttons": [{"title": "是", "payload": "是"}], "answer": answer["answer"]},
+        {"text": "还有什么可以帮您？", "buttons": []},
+    ]
+
+
+def test_relay_passes_the_structured_answer(tmp_path, monkeypatch):
+    answer = Answer("procedure", title="标题", procedures=["H-RENEW"]).payload()
+
+    def rasa(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[{"recipient_id": "abc12345", "text": "【标题】"},
+                                         {"recipient_id": "abc12345", "custom": answer}])
+
+    real = httpx.AsyncClient
+    monkeypatch.setattr(chat.httpx, "AsyncClient", lambda **kw: real(transport=httpx.MockTransport(rasa), **kw))
+    settings = WebSettings("http://rasa.test", "s" * 40, False, Settings(f"sqlite:///{tmp_path / 'w.db'}", "k"))
+    r = TestClient(create_app(settings)).post("/api/chat", json={"sender": "abc12345", "message": "延续"})
+    assert r.json() == [{"text": "【标题】", "buttons": [], "answer": answer["answer"]}]

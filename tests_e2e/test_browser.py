@@ -1,14 +1,18 @@
-"""The chat page in headless Chromium (Debian's build, driven by Playwright)."""
+"""The chat page, the printable checklist and forms, and the console in headless Chromium (Debian's build, driven by
+Playwright). Screenshots of an answer, the checklist and a form at 375 px and 1280 px go to results/screenshots/."""
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from bot.answers.checklist import build_checklist
 from bot.knowledge.base import default_knowledge
 
 WEB = os.environ.get("WEB_URL", "http://127.0.0.1:8000")
@@ -16,6 +20,8 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parent.parent / "results" / "screenshots"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WIDTHS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 800}}
+PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +38,24 @@ def phone(browser) -> Page:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(params=sorted(WIDTHS))
+def screen(browser, request) -> Page:
+    context = browser.new_context(viewport=WIDTHS[request.param], locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def shot(page: Page, name: str) -> None:
+    """Save a full-page screenshot named after what it shows and the screen width."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{page.viewport_size['width']}.png"), full_page=True)
+
+
+def fits_the_width(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def bot_count(page: Page) -> int:
@@ -79,6 +103,106 @@ def test_ask_see_answer_click_button_reload(phone):
     assert phone.locator(".msg").count() == count
 
 
+def test_contact_answer_has_tel_links(phone):
+    """Needs the structured answers (the payload's phone numbers) from the dialogue."""
+    number = default_knowledge().contacts["huzhou_association"].phones[0]
+    phone.goto(WEB + "/")
+    ask(phone, "请问湖州市监理协会的联系电话是多少")
+    link = phone.locator(f".msg.bot a[href='tel:{number}']").last
+    link.wait_for(timeout=5000)
+    assert link.inner_text() == number or number in link.inner_text()
+
+
+def test_long_answer_is_shown_from_its_start(screen):
+    kb = default_knowledge()
+    screen.goto(WEB + "/")
+    before = bot_count(screen)
+    ask(screen, "湖州市监理工程师培训合格证要换工作单位，怎么办理")
+    screen.wait_for_timeout(300)
+    first = screen.locator(".msg.bot").nth(before)
+    log = screen.locator("#chat-log").bounding_box()
+    top = first.bounding_box()["y"]
+    assert log["y"] <= top < log["y"] + log["height"] / 2, "the reply's first line must be on screen"
+    assert kb.procedures["H-CHANGE-EMPLOYER"].title in first.inner_text().split("\n")[0]
+    if screen.viewport_size["width"] < 500:
+        assert screen.evaluate("(() => { const l = document.getElementById('chat-log');"
+                               " return l.scrollHeight > l.clientHeight; })()"), "the reply must be longer than the screen"
+    assert fits_the_width(screen)
+    shot(screen, "answer")
+
+
+def test_procedure_answer_offers_the_printable_checklist(phone):
+    """Needs the structured answers (the payload's procedure codes) from the dialogue."""
+    phone.goto(WEB + "/")
+    ask(phone, "湖州市监理工程师培训合格证要换工作单位，怎么办理")
+    link = phone.locator(".msg.bot .checklist-link").last
+    link.wait_for(timeout=5000)
+    assert link.get_attribute("href") == "/checklist/H-CHANGE-EMPLOYER"
+    assert phone.locator(".msg.bot .answer .tick input[type=checkbox]").count() >= 1
+    with phone.context.expect_page() as opened:
+        link.click()
+    checklist = opened.value
+    checklist.wait_for_load_state()
+    assert default_knowledge().procedures["H-CHANGE-EMPLOYER"].title in checklist.inner_text("h1")
+
+
+def test_checklist_prints_on_one_a4_page_for_every_procedure(browser):
+    kb = default_knowledge()
+    page = browser.new_page(viewport=WIDTHS["desktop"])
+    for code in kb.procedures:
+        page.goto(f"{WEB}/checklist/{code}")
+        pages = len(PDF_PAGE.findall(page.pdf(format="A4", print_background=True)))
+        assert pages == 1, f"{code}: the checklist prints on {pages} A4 pages"
+    page.close()
+
+
+def test_checklist_page(screen):
+    kb = default_knowledge()
+    longest = max(kb.procedures, key=lambda code: len(build_checklist(kb, code).text()))
+    screen.goto(f"{WEB}/checklist/{longest}")
+    answer = build_checklist(kb, longest)
+    assert screen.inner_text("h1") == answer.title
+    ticks = screen.locator(".sec-materials input[type=checkbox]")
+    assert ticks.count() == sum(len(s.items) for s in answer.sections if s.kind == "materials")
+    ticks.first.check()
+    phones = kb.contacts[kb.procedures[longest].handler].phones
+    assert all(screen.locator(f"a[href='tel:{n}']").count() for n in phones)
+    assert fits_the_width(screen)
+    shot(screen, "checklist")
+
+
+@pytest.mark.parametrize("key", ["附件一", "附件二", "附件三", "附件四", "附件五", "附件六"])
+def test_form_page_shows_its_fields_takes_typing_and_sends_nothing(phone, key):
+    form = default_knowledge().forms[key]
+    phone.goto(f"{WEB}/forms/{quote(key)}")
+    phone.wait_for_load_state("networkidle")
+    shown = phone.inner_text("main")
+    assert form.title in shown
+    assert all(field in shown for field in form.fields)
+    assert all(block in shown for block in form.signatures)
+    requests: list[str] = []
+    phone.on("request", lambda r: requests.append(r.url))
+    fields = phone.locator("main input[type=text], main textarea")
+    assert fields.count() >= len(form.fields)
+    for i in range(fields.count()):
+        fields.nth(i).fill(f"测试{i}")
+    fields.first.press("Enter")
+    phone.wait_for_timeout(500)
+    assert [fields.nth(i).input_value() for i in (0, fields.count() - 1)] == ["测试0", f"测试{fields.count() - 1}"]
+    assert requests == [], f"typing into {key} sent {requests}"
+    assert phone.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert phone.locator("form").count() == 0
+    assert fits_the_width(phone)
+
+
+def test_form_page_screenshots(screen):
+    screen.goto(f"{WEB}/forms/{quote('附件三')}")
+    screen.locator("main input[type=text]").first.fill("张三")
+    screen.locator("main textarea").fill("证书遗失")
+    assert fits_the_width(screen)
+    shot(screen, "form")
+
+
 def test_text_is_escaped(phone):
     phone.goto(WEB + "/")
     ask(phone, "<img src=x onerror=\"document.body.dataset.pwned=1\"><b>粗体</b>")
@@ -106,7 +230,9 @@ def test_embed_snippet_opens_the_widget(browser, tmp_path):
 def test_console_login_search_guide_and_lookup(browser):
     password = os.environ["E2E_ADMIN_PASSWORD"]
     kb = default_knowledge()
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=WEB)
+    page = context.new_page()
     page.goto(WEB + "/console")
     assert page.url.endswith("/console/login")
     page.fill("input[name=username]", "e2e-admin")
@@ -116,7 +242,11 @@ def test_console_login_search_guide_and_lookup(browser):
     page.fill("input[name=q]", "湖州培训合格证增加专业")
     page.click("form.search button")
     page.click("a[href='/console/procedures/H-ADD-SPECIALTY']")
-    assert kb.procedures["H-ADD-SPECIALTY"].summary in page.inner_text("pre.guide")
+    assert kb.procedures["H-ADD-SPECIALTY"].summary in page.inner_text(".guide")
+    page.click("text=复制整个清单")
+    assert page.evaluate("navigator.clipboard.readText()") == build_checklist(kb, "H-ADD-SPECIALTY").text()
+    page.click("text=复制号码")
+    assert page.evaluate("navigator.clipboard.readText()") == kb.contacts["huzhou_association"].phones[0]
     page.screenshot(path=str(SHOTS / "console-guide.png"), full_page=True)
     page.goto(WEB + "/console/applications")
     page.fill("input[name=id_number]", "330502198503120112")
@@ -127,4 +257,4 @@ def test_console_login_search_guide_and_lookup(browser):
     page.goto(WEB + "/console/audit")
     assert "e2e-admin" in page.inner_text("table")
     page.screenshot(path=str(SHOTS / "console-audit.png"), full_page=True)
-    page.close()
+    context.close()

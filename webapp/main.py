@@ -15,7 +15,7 @@ from bot.applications.store import StatusStore, init_db, make_engine
 from bot.dialogue.understanding import Understanding
 from bot.knowledge.base import default_knowledge
 from webapp.deps import AppState, LoginRequired
-from webapp.routers import chat, console
+from webapp.routers import chat, checklists, console, forms
 from webapp.settings import WebSettings, get_web_settings
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -37,6 +37,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(chat.router)
     app.include_router(console.router)
+    app.include_router(checklists.router)
+    app.include_router(forms.router)
 
     @app.exception_handler(LoginRequired)
     async def to_login(_request: Request, _exc: LoginRequired) -> Response:

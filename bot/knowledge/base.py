@@ -146,6 +146,14 @@ class Form:
     fields: tuple[str, ...]
     signatures: tuple[str, ...]
     aliases: tuple[str, ...]
+    long_fields: tuple[str, ...] = ()  # fields written as a paragraph
+    table_columns: tuple[str, ...] = ()  # a summary form's columns; its other fields head the sheet
+    table_rows: int = 0  # blank rows of the summary table
+
+    @property
+    def head_fields(self) -> tuple[str, ...]:
+        """Return the fields filled in once: every field that is not a table column."""
+        return tuple(f for f in self.fields if f not in self.table_columns)
 
 
 @dataclass(frozen=True)
@@ -321,6 +329,22 @@ def _material(r: _Reader, data: dict[str, Any], where: str, forms: dict[str, For
     )
 
 
+def _form(r: _Reader, data: dict[str, Any], key: str, where: str) -> Form:
+    fields = r.strs(data, "fields", where, optional=False)
+    long_fields = r.strs(data, "long_fields", where)
+    columns = r.strs(data, "table_columns", where)
+    for name, listed in (("long_fields", long_fields), ("table_columns", columns)):
+        unknown = [f for f in listed if f not in fields]
+        if unknown:
+            raise r.fail(f"{where}.{name}", f"names fields not in fields: {unknown}")
+    rows = r.int_or_none(data, "table_rows", where) or 0
+    if bool(columns) != bool(rows):
+        raise r.fail(f"{where}.table_rows", "a summary table needs both table_columns and table_rows")
+    return Form(key, r.req(data, "title", where), r.strs(data, "names_in_text", where), r.strs(data, "used_by", where),
+                r.req(data, "source", where), fields, r.strs(data, "signatures", where), r.strs(data, "aliases", where),
+                long_fields=long_fields, table_columns=columns, table_rows=rows)
+
+
 def _procedure(r: _Reader, data: dict[str, Any], i: int, kb_parts: dict[str, Any]) -> Procedure:
     where = f"procedures[{i}]"
     code = r.req(data, "code", where)
@@ -422,9 +446,7 @@ def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> KnowledgeBase:
     for i, f in enumerate(r.items(data, "forms", "")):
         w = f"forms[{i}]"
         key = r.req(f, "key", w)
-        forms[key] = Form(key, r.req(f, "title", w), r.strs(f, "names_in_text", w), r.strs(f, "used_by", w),
-                          r.req(f, "source", w), r.strs(f, "fields", w, optional=False), r.strs(f, "signatures", w),
-                          r.strs(f, "aliases", w))
+        forms[key] = _form(r, f, key, w)
 
     r = _Reader("contacts.yml")
     data = _load_yaml(directory, r.file)

@@ -41,10 +41,41 @@ class ChatCreate(BaseModel):
 
 
 class BotMessagePublic(BaseModel):
-    """One bot message as the widget shows it."""
+    """One bot message as the widget shows it: the text, quick replies, and the structured answer when sent."""
 
     text: str = ""
     buttons: list[dict[str, str]] = []
+    answer: dict[str, Any] | None = None  # bot.answers.model.Answer.payload()["answer"]
+
+
+def _plain(message: dict[str, Any]) -> dict[str, Any]:
+    return {"text": str(message.get("text") or ""),
+            "buttons": [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+                        for b in (message.get("buttons") or []) if isinstance(b, dict)]}
+
+
+def bot_messages(messages: list[Any]) -> list[dict[str, Any]]:
+    """Return Rasa's REST messages for the page, each structured answer joined with the text sent with it.
+
+    Rasa's REST channel sends one reply as its text (split at blank lines into several messages, or one
+    message carrying the buttons) followed by a message with the custom payload `{"answer": ...}`. The text
+    messages since the previous answer are joined into the answer's message, so the page keeps the text
+    and shows the structure; text without a payload is passed on as it is.
+    """
+    out: list[dict[str, Any]] = []
+    pending: list[dict[str, Any]] = []
+    for m in messages:
+        if not isinstance(m, dict):
+            continue
+        custom = m.get("custom")
+        answer = custom.get("answer") if isinstance(custom, dict) else None
+        if isinstance(answer, dict):
+            out.append({"text": "\n\n".join(p["text"] for p in pending if p["text"]),
+                        "buttons": [b for p in pending for b in p["buttons"]], "answer": answer})
+            pending = []
+        elif m.get("text") or m.get("buttons"):
+            pending.append(_plain(m))
+    return out + pending
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -66,7 +97,7 @@ async def embed_script(request: Request) -> Response:
     return Response(body, media_type="application/javascript")
 
 
-@router.post("/api/chat", response_model=list[BotMessagePublic])
+@router.post("/api/chat", response_model=list[BotMessagePublic], response_model_exclude_unset=True)
 async def relay(chat: ChatCreate, state: State) -> list[dict[str, Any]]:
     """Pass a message to Rasa's REST channel and return the bot's messages."""
     url = f"{state.settings.rasa_url}/webhooks/rest/webhook"
@@ -77,9 +108,4 @@ async def relay(chat: ChatCreate, state: State) -> list[dict[str, Any]]:
             messages = reply.json()
     except (httpx.HTTPError, ValueError) as exc:
         raise HTTPException(status_code=503, detail="助手暂时无法连接，请稍后再试") from exc
-    return [
-        {"text": str(m.get("text") or ""),
-         "buttons": [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-                     for b in (m.get("buttons") or [])]}
-        for m in messages if isinstance(m, dict)
-    ]
+    return bot_messages(messages if isinstance(messages, list) else [])

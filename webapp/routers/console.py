@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from bot.answers.checklist import build_checklist
 from bot.applications.importer import read_applications
 from bot.dialogue.status import STATUS_WORDS
 from bot.dialogue.understanding import Context
@@ -69,12 +70,12 @@ async def home(request: Request, user: CurrentUser, state: State, q: str = "") -
 
 @router.get("/procedures/{code}", response_class=HTMLResponse)
 async def procedure(request: Request, code: str, user: CurrentUser, state: State) -> Response:
-    """Show a procedure's full guide: the same text the bot gives."""
+    """Show a procedure's full guide as the bot gives it, and its checklist with copy buttons for the phone line."""
     proc = state.kb.procedures.get(code)
     if proc is None:
         return page(request, "message.html", status_code=404, user=user, message=f"没有事项代码 {code}")
-    text = state.answers.procedure([code], "guide").text
-    return page(request, "procedure.html", user=user, proc=proc, text=text)
+    return page(request, "procedure.html", user=user, proc=proc, guide=state.answers.procedure([code], "guide"),
+                checklist=build_checklist(state.kb, code))
 
 
 @router.get("/applications", response_class=HTMLResponse)

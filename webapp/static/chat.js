@@ -1,4 +1,6 @@
-/* 对话组件：消息保存在 localStorage，刷新页面后对话仍在；机器人文本一律作为纯文本显示。 */
+/* 对话组件：消息保存在 localStorage，刷新页面后对话仍在。
+   机器人的答复带结构（answer，见 bot/answers/model.py）时按标题、分节、可勾选的材料、可拨打的电话、表格链接和依据显示，
+   否则显示纯文本。页面上的文字一律用 textContent 写入，从不用 innerHTML。 */
 (function () {
   "use strict";
   var KEY = "jl-chat-v1";
@@ -25,15 +27,114 @@
     try { localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* private mode */ }
   }
 
-  function bubble(who, text) {
-    var item = document.createElement("li");
-    item.className = "msg " + who;
-    var body = document.createElement("div");
-    body.className = "bubble";
-    body.textContent = text;  /* never innerHTML: bot text is escaped */
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;  /* never innerHTML: bot text is escaped */
+    return node;
+  }
+  function newTab(link) {
+    link.target = "_blank";
+    link.rel = "noopener";
+    return link;
+  }
+  function bubble(who, body) {
+    var item = el("li", "msg " + who);
     item.appendChild(body);
     log.appendChild(item);
     return item;
+  }
+  function textBubble(text) {
+    return el("div", "bubble", text);
+  }
+
+  /* Write a text into a node, making each of the answer's phone numbers a tel: link. */
+  function withPhoneLinks(node, text, numbers) {
+    var rest = String(text);
+    while (rest) {
+      var at = -1, found = "";
+      numbers.forEach(function (n) {
+        var i = rest.indexOf(n);
+        if (i >= 0 && (at < 0 || i < at)) { at = i; found = n; }
+      });
+      if (at < 0) { node.appendChild(document.createTextNode(rest)); break; }
+      if (at > 0) node.appendChild(document.createTextNode(rest.slice(0, at)));
+      var call = el("a", "tel", found);
+      call.href = "tel:" + found;
+      node.appendChild(call);
+      rest = rest.slice(at + found.length);
+    }
+    return node;
+  }
+  function formLink(key) {
+    var link = newTab(el("a", "form-link", "在线填写、打印" + key));
+    link.href = "/forms/" + encodeURIComponent(key);
+    return link;
+  }
+  function sectionBlock(section, numbers) {
+    var block = el("section", "sec sec-" + section.kind);
+    if (section.heading) block.appendChild(el("h4", "sec-heading", section.heading));
+    if (section.text) block.appendChild(withPhoneLinks(el("p", "sec-text"), section.text, numbers));
+    var items = section.items || [];
+    if (items.length) {
+      var list = el(items.length > 1 ? "ol" : "ul", "items");
+      items.forEach(function (item) {
+        var entry = el("li");
+        var words = withPhoneLinks(el("span"), item.text, numbers);
+        if (item.checkable) {
+          var tick = el("label", "tick");
+          var box = el("input");
+          box.type = "checkbox";
+          tick.appendChild(box);
+          tick.appendChild(words);
+          entry.appendChild(tick);
+        } else {
+          entry.appendChild(words);
+        }
+        if (item.form) entry.appendChild(formLink(item.form));
+        list.appendChild(entry);
+      });
+      block.appendChild(list);
+    }
+    return block;
+  }
+  function offersChecklist(answer) {
+    return answer.kind === "procedure" || (answer.kind === "verdict" && answer.verdict !== "ask");
+  }
+  function answerCard(answer) {
+    var card = el("div", "bubble answer answer-" + answer.kind + (answer.verdict ? " verdict-" + answer.verdict : ""));
+    var phones = answer.phones || [];
+    var numbers = phones.map(function (p) { return p.number; });
+    if (answer.title) card.appendChild(el("h3", "answer-title", answer.title));
+    (answer.sections || []).forEach(function (s) { card.appendChild(sectionBlock(s, numbers)); });
+    var said = card.textContent;
+    var calls = phones.filter(function (p) { return said.indexOf(p.number) < 0; });
+    if (calls.length) {
+      var row = el("p", "calls");
+      calls.forEach(function (p) {
+        var call = el("a", "tel call", p.name + " " + p.number);
+        call.href = "tel:" + p.number;
+        row.appendChild(call);
+      });
+      card.appendChild(row);
+    }
+    var linked = Array.prototype.map.call(card.querySelectorAll(".form-link"), function (a) { return a.textContent; });
+    var actions = el("p", "answer-actions");
+    if (offersChecklist(answer)) {
+      var codes = answer.procedures || [];
+      codes.forEach(function (code, i) {
+        var print = newTab(el("a", "action checklist-link", "打印办事清单" + (codes.length > 1 ? "（" + (i + 1) + "）" : "")));
+        print.href = "/checklist/" + encodeURIComponent(code);
+        actions.appendChild(print);
+      });
+    }
+    (answer.forms || []).forEach(function (key) {
+      var link = formLink(key);
+      if (linked.indexOf(link.textContent) < 0) actions.appendChild(link);
+    });
+    if (actions.childNodes.length) card.appendChild(actions);
+    if (answer.source) card.appendChild(el("p", "answer-source", "依据：" + answer.source));
+    return card;
   }
   function quickReplies(item, buttons, live) {
     if (!buttons || !buttons.length) return;
@@ -51,9 +152,14 @@
     item.appendChild(row);
   }
   function show(entry, live) {
-    var item = bubble(entry.who, entry.text);
+    var item = bubble(entry.who, entry.answer ? answerCard(entry.answer) : textBubble(entry.text));
     if (entry.who === "bot") quickReplies(item, entry.buttons, live);
-    log.scrollTop = log.scrollHeight;
+    return item;
+  }
+  /* Bring a new reply into view: its start when it is longer than the log's height, else the end of the log. */
+  function reveal(first) {
+    var top = first.offsetTop - 8;
+    log.scrollTop = log.scrollHeight - top > log.clientHeight ? top : log.scrollHeight;
   }
   function disableOldButtons() {
     Array.prototype.forEach.call(log.querySelectorAll(".quick-reply"), function (b) { b.disabled = true; });
@@ -64,7 +170,7 @@
     if (!message) return;
     disableOldButtons();
     var mine = { who: "user", text: shown || message };
-    state.history.push(mine); save(); show(mine, false);
+    state.history.push(mine); save(); reveal(show(mine, false));
     typing.hidden = false; sendButton.disabled = true;
     fetch("/api/chat", {
       method: "POST",
@@ -75,13 +181,17 @@
     }).then(function (res) {
       var replies = res.ok ? res.data : [{ text: (res.data && res.data.detail && res.data.detail[0] && res.data.detail[0].msg) || (res.data && res.data.detail) || "抱歉，出了点问题，请稍后再试。" }];
       if (!replies.length) replies = [{ text: "抱歉，我没有找到答案。" }];
+      var first = null;
       replies.forEach(function (m) {
-        var entry = { who: "bot", text: String(m.text || ""), buttons: m.buttons || [] };
-        state.history.push(entry); show(entry, true);
+        var entry = { who: "bot", text: String(m.text || ""), buttons: m.buttons || [], answer: m.answer || null };
+        state.history.push(entry);
+        var item = show(entry, true);
+        first = first || item;
       });
       save();
+      reveal(first);
     }).catch(function () {
-      show({ who: "bot", text: "网络连接失败，请检查网络后重试。" }, false);
+      reveal(show({ who: "bot", text: "网络连接失败，请检查网络后重试。" }, false));
     }).then(function () {
       typing.hidden = true; sendButton.disabled = false; input.focus();
     });
@@ -100,10 +210,16 @@
   });
   function greet() {
     var hello = { who: "bot", text: "您好！我是监理工程师证书办事助手，可以解答办理材料、条件、时间和联系电话，查询办理进度，判断能否“最多跑一次”。请问有什么可以帮您？" };
-    state.history.push(hello); save(); show(hello, false);
+    state.history.push(hello); save(); reveal(show(hello, false));
   }
   if (state.history.length) {
-    state.history.forEach(function (entry, i) { show(entry, i === state.history.length - 1); });
+    var lastReply = null;
+    state.history.forEach(function (entry, i) {
+      var item = show(entry, i === state.history.length - 1);
+      if (entry.who === "user") lastReply = null;
+      else lastReply = lastReply || item;
+    });
+    reveal(lastReply || log.lastChild);
   } else {
     greet();
   }

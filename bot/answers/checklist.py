@@ -1,0 +1,137 @@
+"""Build a procedure's take-along checklist (材料, 表格, 地点, 时间, 跑几次) from the knowledge base.
+
+The checklist is an `Answer`: the printable page and the staff console render its sections, and its
+`text()` is what the console copies for reading out on the phone or pasting into a message. It carries
+nothing personal. The words that label structured fields come from knowledge/labels.yml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.answers.model import Answer, Item, Phone, Section
+from bot.knowledge.base import KNOWLEDGE_DIR, KnowledgeBase, KnowledgeError, Material, Procedure
+
+LABELS_FILE = "labels.yml"
+CHECKLIST_LABELS = ("matter", "materials", "uploads", "collection", "forms", "place", "address", "person", "phones",
+                    "time", "clock_starts", "printing", "trips", "notes", "made")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words for how a material is provided, whether it is returned, how many visits, and the headings."""
+
+    provide: dict[str, str]
+    returned: dict[bool | None, str]
+    trips: dict[int, str]
+    checklist: dict[str, str]
+
+    def material(self, material: Material) -> str:
+        """Return a material's line: its text, how to provide it, and whether it comes back."""
+        return f"{material.text}——{self.provide[material.provide]}；{self.returned[material.returned]}"
+
+
+def _words(data: dict[str, Any], key: str, expected: tuple[Any, ...]) -> dict[Any, str]:
+    """Return one mapping of labels.yml keyed by `expected`, failing on a missing or empty label."""
+    table = data.get(key)
+    if not isinstance(table, dict):
+        raise KnowledgeError(LABELS_FILE, key, "must map each value to its label")
+    by_text = {str(k).lower(): v for k, v in table.items()}
+    words = {}
+    for value in expected:
+        label = by_text.get("null" if value is None else str(value).lower())
+        if not isinstance(label, str) or not label.strip():
+            raise KnowledgeError(LABELS_FILE, f"{key}.{'null' if value is None else value}", "must be a label")
+        words[value] = label
+    return words
+
+
+def load_labels(directory: Path | str = KNOWLEDGE_DIR) -> Labels:
+    """Load knowledge/labels.yml, raising KnowledgeError naming the missing label."""
+    path = Path(directory) / LABELS_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KnowledgeError(LABELS_FILE, "(file)", "is missing") from None
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(LABELS_FILE, "(file)", f"is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise KnowledgeError(LABELS_FILE, "(file)", "must hold a mapping at the top")
+    return Labels(
+        provide=_words(data, "provide", ("original", "copy", "copy_checked", "original_or_copy")),
+        returned=_words(data, "returned", (True, False, None)),
+        trips=_words(data, "trips", (0, 1, 2)),
+        checklist=_words(data, "checklist", CHECKLIST_LABELS),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_labels() -> Labels:
+    """Return the labels in knowledge/, loaded once per process."""
+    return load_labels()
+
+
+def _materials(p: Procedure, labels: Labels) -> list[Section]:
+    heading = labels.checklist["materials"]
+    return [
+        Section("materials", f"{heading}（{v.name}）" if len(p.variants) > 1 else heading,
+                items=[Item(labels.material(m), provide=m.provide, returned=m.returned, form=m.form, checkable=True)
+                       for m in v.materials])
+        for v in p.variants
+    ]
+
+
+def _place(kb: KnowledgeBase, p: Procedure, labels: Labels) -> Section:
+    contact = kb.contacts[p.handler]
+    words = labels.checklist
+    lines = [contact.name]
+    if contact.address:
+        lines.append(f"{words['address']}：{contact.address}")
+    if contact.person:
+        lines.append(f"{words['person']}：{contact.person}")
+    if contact.phones:
+        lines.append(f"{words['phones']}：" + "、".join(contact.phones))
+    if contact.note:
+        lines.append(contact.note)
+    return Section("place", words["place"], "\n".join(lines))
+
+
+def _time(p: Procedure, labels: Labels) -> Section:
+    words = labels.checklist
+    lines = list(p.time.text)
+    if p.time.clock_starts:
+        lines.append(f"{words['clock_starts']}：{p.time.clock_starts}")
+    if p.printing:
+        lines.append(f"{words['printing']}：{p.printing.text}")
+    return Section("time", words["time"], "\n".join(lines))
+
+
+def build_checklist(kb: KnowledgeBase, code: str, labels: Labels | None = None) -> Answer:
+    """Return the checklist of one procedure: what to bring, the forms, where, how long and how many visits."""
+    labels = labels or default_labels()
+    words = labels.checklist
+    p = kb.procedures[code]
+    sections = [Section("summary", words["matter"], p.summary), *_materials(p, labels)]
+    if p.uploads:
+        sections.append(Section("process", words["uploads"], p.uploads))
+    if p.collection_materials:
+        sections.append(Section("collection", words["collection"],
+                                items=[Item(m, checkable=True) for m in p.collection_materials]))
+    forms = list(dict.fromkeys(m.form for v in p.variants for m in v.materials if m.form))
+    if forms:
+        sections.append(Section("forms", words["forms"],
+                                items=[Item(f"{key}《{kb.forms[key].title}》", form=key) for key in forms]))
+    sections += [_place(kb, p, labels), _time(p, labels),
+                 Section("trips", words["trips"], f"{labels.trips[p.trips]}：{p.trips_text}")]
+    if p.notes:
+        sections.append(Section("notes", words["notes"], items=[Item(n) for n in p.notes]))
+    handler = kb.contacts[p.handler]
+    return Answer(
+        kind="checklist", title=p.title, sections=sections, source=kb.cite(p.source), procedures=[code],
+        forms=forms, phones=[Phone(handler.name, n) for n in handler.phones],
+    )
