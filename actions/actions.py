@@ -11,11 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
 from actions.services import Services, default_services
-from bot.answers.render import Reply
+from bot.dialogue.onetrip import OneTripState, asks_one_trip, read_facts
+from bot.dialogue.questions import Reply
 from bot.dialogue.status import StatusState, asks_status
 from bot.dialogue.understanding import Context
 from bot.rules.idnumber import find_id, find_name
-from bot.rules.onetrip import OneTripState, asks_one_trip, read_facts
 from bot.rules.privacy import mask_text
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class Router:
         except Exception:
             logger.exception("action failed on message %r", mask_text(text)[:200])
             dispatcher.utter_message(text="抱歉，系统暂时出了点问题，请稍后再试。"
-                                          + self.services.questions.answers.fallback_contacts())
+                                          + self.services.questions.answers.fallback_contacts().text())
             return [SlotSet(slots.FLOW, None), SlotSet(slots.FLOW_STATE, None)]
 
     def _flow(self, text: str, intent: str | None, tracker: Tracker, preferred: str) -> str | None:

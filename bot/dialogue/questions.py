@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from bot.answers.render import Answers, Reply
+from bot.answers.model import Answer
+from bot.answers.render import Answers
 from bot.dialogue.understanding import Analysis, Context, Decision, Understanding
 from bot.knowledge.base import KnowledgeBase
+
+
+@dataclass
+class Reply:
+    """One bot message: text and optional quick-reply buttons."""
+
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, answer: Answer) -> Reply:
+        """Return an answer as the text and buttons the channels send."""
+        return cls(answer.text(), [{"title": b.title, "payload": b.payload} for b in answer.buttons])
 
 
 @dataclass
@@ -38,26 +52,27 @@ class QuestionAnswerer:
         d = self.understanding.decide(a, context, intent)
         ctx = replace(context, options=[])
         if d.kind == "answer":
-            reply = self.answers.procedure(d.codes, d.aspect, d.variant)
+            answer = self.answers.procedure(d.codes, [d.aspect], d.variant)
             ctx = Context(procedure=d.codes[0], certificate=d.certificate, matter=d.matter, aspect=d.aspect)
         elif d.kind == "clarify":
-            reply = self.answers.clarify_certificate(d.options, d.matter)
+            answer = self.answers.clarify_certificate(d.options, d.matter)
             ctx = replace(ctx, options=d.options, matter=d.matter, aspect=d.aspect, procedure=None, certificate=None)
         elif d.kind == "clarify_matter":
-            reply = self.answers.clarify_matter(d.certificate)
+            answer = self.answers.clarify_matter(d.certificate)
             ctx = replace(ctx, certificate=d.certificate, aspect=d.aspect, procedure=None, matter=None)
         elif d.kind == "no_such_procedure":
-            reply = self.answers.no_such_procedure(d.matter or "", d.certificate)
+            answer = self.answers.no_such_procedure(d.matter or "", d.certificate)
         elif d.kind == "form":
-            reply = self.answers.form(d.key or "")
+            answer = self.answers.form(d.key or "")
         elif d.kind == "contact":
-            reply = self.answers.contact(d.key or "")
+            answer = self.answers.contact([d.key or ""])
         elif d.kind == "policy":
-            reply = self.answers.policy(d.key or "")
+            answer = self.answers.policy(d.key or "")
         elif d.kind == "silent":
-            reply = self.answers.silent(d.key or "")
+            answer = self.answers.silent(d.key or "")
         elif d.kind == "out_of_scope":
-            reply = self.answers.out_of_scope()
+            answer = self.answers.out_of_scope()
         else:
-            reply = self.answers.not_understood()
+            answer = self.answers.not_understood()
+        reply = Reply.of(answer)
         return Step([reply], ctx, d, a)
