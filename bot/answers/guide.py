@@ -40,7 +40,7 @@ class ProcedureAnswers:
             sections = [s for p in procs
                         for s in [Section("text", heading=f"【{p.title}】"), *self._body(p, wanted, variant, facts, guide)]]
         notes = [n for p in procs for n in self.kb.notes_for(p.code, None if guide else wanted)]
-        sections += self.parts.notes_section(notes)
+        sections += self.parts.notes_section(notes, sections)
         phones = phones_of([c for p in procs for c in self.kb.contacts_for(p)]) if "contact" in wanted else []
         title = first.title if alike else "／".join(p.title for p in procs)
         return Answer("procedure", title, sections, phones=phones, source=self.parts.cite(*(p.source for p in procs)),
@@ -59,7 +59,9 @@ class ProcedureAnswers:
 
     def _body(self, p: Procedure, wanted: list[str], variant: str | None, facts: Facts | None,
               guide: bool) -> list[Section]:
-        sections = [Section("summary", text=p.summary)] if guide else []
+        if guide and not p.visits:  # nothing to bring or do: every aspect would repeat the summary
+            wanted = ["trips", "contact"]
+        sections = [Section("summary", text=p.summary)] if guide and p.visits else []
         for aspect in wanted:
             for s in self.render[aspect](p, variant):
                 if s not in sections:

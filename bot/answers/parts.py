@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.answers.model import Item, Phone, Section
 from bot.knowledge.base import Contact, KnowledgeBase, Material, Note, Procedure, Visit
 
@@ -88,9 +90,10 @@ class Parts:
         return [Section("trips", heading="之后：" + proc.step_text(proc.then), items=items)]
 
     # ------------------------------------------------------------------ notes
-    def notes_section(self, notes: list[Note], heading: str = "注意：") -> list[Section]:
-        """Return the notes as one section, each note once."""
-        unique = list({n.key: n for n in notes}.values())
+    def notes_section(self, notes: list[Note], said: Sequence[Section] = (), heading: str = "注意：") -> list[Section]:
+        """Return the notes not yet said in some sections as one section, each note once."""
+        text = "\n".join([s.text for s in said] + [i.text for s in said for i in s.items])
+        unique = [n for n in {n.key: n for n in notes}.values() if n.text not in text]
         return [Section("notes", heading=heading, items=[Item(n.text) for n in unique])] if unique else []
 
     def cite(self, *sources: str) -> str:

@@ -110,7 +110,7 @@ class VerdictAnswers:
         notes = self.kb.notes_for(proc.code, ["trips"])
         if proc.then and verdict.kind in ("one", "two_visits"):
             notes += [n for code in proc.then.procedures for n in self.kb.notes_for(code, ["trips"])]
-        return sections + self.parts.notes_section(notes)
+        return sections + self.parts.notes_section(notes, sections)
 
 
 def _forms(sections: list[Section]) -> list[str]:
