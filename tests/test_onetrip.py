@@ -112,9 +112,19 @@ def test_missing_material_means_not_yet(code):
 @pytest.mark.parametrize("code", WITH_VISITS)
 def test_open_facts_are_asked_until_final(code):
     proc = KB.procedures[code]
-    verdict = decide(proc, Facts())
-    assert verdict.kind == "ask" and verdict.questions == questions_for(proc, Facts()) != []
+    assert decide(proc, Facts()).kind == "ask"
     assert decide(proc, Facts(), final=True).kind in ("one", "two_visits")
+
+
+def test_the_deciding_questions_in_order():
+    checks = KB.checks
+    renew = questions_for(KB.procedures["H-RENEW"], Facts())
+    assert renew[:3] == [checks["within_validity"].question, checks["max_age"].question, checks["renew_window"].question]
+    assert renew[3].startswith("以下材料是否都已备齐？") and "监理工程师延续汇总表（附件六）" in renew[3] and len(renew) == 4
+    assert questions_for(KB.procedures["N-CANCEL"], Facts(all_ready=True)) == []
+    assert questions_for(KB.procedures["P-CANCEL"], Facts(all_ready=True)) == [checks["in_person"].question]
+    assert questions_for(KB.procedures["H-RENEW"], good(age=None)) == [checks["max_age"].question]
+    assert questions_for(KB.procedures["P-RENEW"], Facts()) == []
 
 
 def test_variant_is_asked_and_implied_by_the_materials_named():

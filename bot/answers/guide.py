@@ -42,7 +42,9 @@ class ProcedureAnswers:
         notes = [n for p in procs for n in self.kb.notes_for(p.code, None if guide else wanted)]
         sections += self.parts.notes_section(notes, sections)
         phones = phones_of([c for p in procs for c in self.kb.contacts_for(p)]) if "contact" in wanted else []
-        title = first.title if alike else "／".join(p.title for p in procs)
+        matters = {p.matter for p in procs}
+        title = first.title if alike else self.kb.matters[first.matter].name if len(matters) == 1 else "／".join(
+            p.title for p in procs)
         return Answer("procedure", title, sections, phones=phones, source=self.parts.cite(*(p.source for p in procs)),
                       procedures=codes, forms=list(dict.fromkeys(i.form for s in sections for i in s.items if i.form)))
 
@@ -74,18 +76,22 @@ class ProcedureAnswers:
     def conditions(self, p: Procedure, variant: str | None) -> list[Section]:
         """List the conditions in the seed's words, or say the seed lists none."""
         if p.conditions:
-            return [Section("conditions", heading="办理条件：", items=[Item(c.text) for c in p.conditions])]
-        return [Section("conditions", text="文件没有为此事项列出办理条件。" + ("" if p.visits else p.summary))]
+            return [Section("conditions", heading="办理条件（必须符合）：", items=[Item(c.text) for c in p.conditions])]
+        if not p.visits:
+            return [Section("conditions", text="文件没有为此事项列出办理条件。" + p.summary)]
+        return [Section("conditions", heading="文件没有为此事项列出办理条件，按以下程序申报：",
+                        text="\n".join(p.steps[:p.visits[0].step]))]
 
     def materials(self, p: Procedure, variant: str | None) -> list[Section]:
-        """List the materials of the variant asked (or of each), uploads, and what later visits need."""
+        """List the materials of the variant asked (or of each), uploads, what later visits need, what follows."""
         if not p.visits:
             return [Section("materials", text="不需要准备材料：" + p.summary)]
         chosen = p.variant(variant)
         sections = [Section("materials", heading=f"{v.name}应提交下列材料：" if len(p.variants) > 1 else "需要提交的材料：",
                             items=[material_item(m) for m in v.materials])
                     for v in ([chosen] if chosen else p.variants)]
-        return sections + (self.uploads(p, variant) if p.uploads else []) + self.parts.bring_sections(p)
+        later = self.parts.bring_sections(p) + self.parts.follow_on_section(p)
+        return sections + (self.uploads(p, variant) if p.uploads else []) + later
 
     def uploads(self, p: Procedure, variant: str | None) -> list[Section]:
         """Say what the system upload needs, or that the seed does not list it."""
