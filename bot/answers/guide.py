@@ -66,8 +66,10 @@ class ProcedureAnswers:
         sections = [Section("summary", text=p.summary)] if guide and p.visits else []
         for aspect in wanted:
             for s in self.render[aspect](p, variant):
-                if s not in sections:
-                    sections.append(s)
+                said = {i.text for x in sections for i in x.items}
+                items = [i for i in s.items if i.text not in said]
+                if s not in sections and (items or s.text or s.heading):
+                    sections.append(Section(s.kind, s.heading, s.text, items))
             if aspect == "conditions" and facts is not None:
                 sections += self.verdicts.assessment(p, decide(p, facts, variant, final=True))
         return sections
@@ -147,17 +149,7 @@ class ProcedureAnswers:
         """Say who may make each visit, in the seed's words, and where the seed does not say."""
         if not p.visits:
             return [Section("proxy", text=p.summary)]
-        in_person = p.condition("in_person")
-        items = []
-        for v in p.visits:
-            bring = "，携带" + "、".join(m.text for m in v.bring) if v.bring else ""
-            if in_person and v.who:
-                items.append(Item(f"{v.name}：只能由{v.who}办理，{in_person.text}。"))
-            elif v.who:
-                items.append(Item(f"{v.name}：可以由{v.who}办理{bring}。"))
-            else:
-                items.append(Item(f"{v.name}：文件没有写明由谁前往。"))
-        return [Section("proxy", heading="由谁办理：", items=items)]
+        return [Section("proxy", heading="由谁办理：", items=self.parts.who_items(p))]
 
     def trips(self, p: Procedure, variant: str | None) -> list[Section]:
         """Say how many visits the seed describes, which, and whether the seed calls it 最多跑一次."""
@@ -166,10 +158,9 @@ class ProcedureAnswers:
         place = self.kb.contacts[p.handler].name
         if self.kb.one_trip_covers(p):
             return [Section("trips", heading="跑几次：", text=f"材料齐全、符合受理条件时，到{place}办理一次，即“最多跑一次”。",
-                            items=[self.parts.visit_item(p, v) for v in p.visits])]
+                            items=self.parts.who_items(p))]
         outside = self.kb.policies["one_trip_definition"].outside_note or ""
-        return [Section("trips", heading=f"跑几次：按文件，需要到{place}去{times(p.trips)}：",
-                        items=[self.parts.visit_item(p, v) for v in p.visits]),
+        return [Section("trips", heading=f"跑几次：按文件，需要到{place}去{times(p.trips)}：", items=self.parts.who_items(p)),
                 *self.parts.follow_on_section(p), Section("trips", text=outside)]
 
     def contact(self, p: Procedure, variant: str | None) -> list[Section]:

@@ -68,6 +68,20 @@ class Parts:
             text += "（文件没有写明由谁前往）"
         return Item(text)
 
+    def who_items(self, proc: Procedure) -> list[Item]:
+        """Say who may make each visit, in the seed's words, and where the seed does not say."""
+        in_person = proc.condition("in_person")
+        items = []
+        for v in proc.visits:
+            bring = "，携带" + "、".join(m.text for m in v.bring) if v.bring else ""
+            if in_person and v.who:
+                items.append(Item(f"{v.name}：只能由{v.who}办理，{in_person.text}。"))
+            elif v.who:
+                items.append(Item(f"{v.name}：可以由{v.who}办理{bring}。"))
+            else:
+                items.append(Item(f"{v.name}：文件没有写明由谁前往。"))
+        return items
+
     def visits_section(self, proc: Procedure, heading: str) -> Section:
         """List every visit of a procedure, with what the later visits need."""
         return Section("trips", heading=heading, items=[self.visit_item(proc, v) for v in proc.visits])

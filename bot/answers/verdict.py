@@ -107,9 +107,10 @@ class VerdictAnswers:
             sections.append(Section("notes", text=self.kb.policies["not_extra_trip"].text + "请补齐缺少的材料后再去办理。"))
         if not covered:
             sections.append(Section("notes", text=self.kb.policies["one_trip_definition"].outside_note or ""))
+        if verdict.kind not in ("one", "two_visits"):
+            return sections
         notes = self.kb.notes_for(proc.code, ["trips"])
-        if proc.then and verdict.kind in ("one", "two_visits"):
-            notes += [n for code in proc.then.procedures for n in self.kb.notes_for(code, ["trips"])]
+        notes += [n for code in (proc.then.procedures if proc.then else ()) for n in self.kb.notes_for(code, ["trips"])]
         return sections + self.parts.notes_section(notes, sections)
 
 
