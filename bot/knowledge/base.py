@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import (
@@ -40,19 +40,22 @@ class KnowledgeError(ValueError):
         self.problem = problem
 
 
-class Text(ConstrainedStr):
-    """A non-empty text (a number or a list is not a text)."""
+if TYPE_CHECKING:  # the checker sees plain types; pydantic sees the constrained ones
+    Text = str
+    Count = int
+else:
+    class Text(ConstrainedStr):
+        """A non-empty text (a number or a list is not a text)."""
 
-    strict = True
-    min_length = 1
-    regex = re.compile(r"(?s).*\S")
+        strict = True
+        min_length = 1
+        regex = re.compile(r"(?s).*\S")
 
+    class Count(ConstrainedInt):
+        """A whole number of 0 or more."""
 
-class Count(ConstrainedInt):
-    """A whole number of 0 or more."""
-
-    strict = True
-    ge = 0
+        strict = True
+        ge = 0
 
 
 class Record(BaseModel):

@@ -54,9 +54,10 @@ class Facts:
         """Rebuild facts from slot data."""
         data = dict(data or {})
         have = data.pop("have", None)
-        missing = data.pop("missing", None) or []
+        missing = data.pop("missing", None)
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known, have=set(have) if have is not None else None, missing=set(missing))  # type: ignore[arg-type]
+        return cls(**known, have=set(have) if isinstance(have, list | set | tuple) else None,  # type: ignore[arg-type]
+                   missing=set(missing) if isinstance(missing, list | set | tuple) else set())
 
 
 @dataclass(frozen=True)
