@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.answers.model import Answer, Item, Section
-from bot.answers.parts import Parts, material_item, phones_of, times
+from bot.answers.parts import Parts, forms_named, material_item, phones_of, times
 from bot.answers.verdict import VerdictAnswers
 from bot.knowledge.base import ASPECTS, Procedure
 from bot.rules.onetrip import Facts, decide
@@ -46,7 +46,7 @@ class ProcedureAnswers:
         title = first.title if alike else self.kb.matters[first.matter].name if len(matters) == 1 else "／".join(
             p.title for p in procs)
         return Answer("procedure", title, sections, phones=phones, source=self.parts.cite(*(p.source for p in procs)),
-                      procedures=codes, forms=list(dict.fromkeys(i.form for s in sections for i in s.items if i.form)))
+                      procedures=codes, forms=forms_named(sections))
 
     def _alike(self, procs: list[Procedure], wanted: list[str], variant: str | None, facts: Facts | None,
                guide: bool) -> list[Section]:

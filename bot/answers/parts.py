@@ -20,6 +20,11 @@ def times(n: int) -> str:
     return f"{COUNT_WORDS.get(n, str(n))}次"
 
 
+def forms_named(sections: list[Section]) -> list[str]:
+    """Return the 附件 keys of the items of some sections, each once."""
+    return list(dict.fromkeys(i.form for s in sections for i in s.items if i.form))
+
+
 def phones_of(contacts: list[Contact]) -> list[Phone]:
     """Return every phone number of some contacts, each once."""
     seen: dict[str, Phone] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.answers.model import Answer, Item, Section
-from bot.answers.parts import Parts, material_item, phones_of, times
+from bot.answers.parts import Parts, forms_named, material_item, phones_of, times
 from bot.knowledge.base import Procedure
 from bot.rules.onetrip import FAILS, NOT_YET, Finding, Verdict
 
@@ -58,7 +58,7 @@ class VerdictAnswers:
         sections.append(self.parts.call_section(contacts, heading="如有疑问可以咨询："))
         sources = [proc.source] + ([self.kb.policies["not_extra_trip"].source] if covered and verdict.missing else [])
         return Answer("verdict", proc.title, sections, phones=phones_of(contacts), source=self.parts.cite(*sources),
-                      procedures=[proc.code], forms=_forms(sections), verdict=verdict.kind)
+                      procedures=[proc.code], forms=forms_named(sections), verdict=verdict.kind)
 
     def _headline(self, proc: Procedure, verdict: Verdict, covered: bool) -> Section:
         place = self.kb.contacts[proc.handler].name
@@ -112,7 +112,3 @@ class VerdictAnswers:
         notes = self.kb.notes_for(proc.code, ["trips"])
         notes += [n for code in (proc.then.procedures if proc.then else ()) for n in self.kb.notes_for(code, ["trips"])]
         return sections + self.parts.notes_section(notes, sections)
-
-
-def _forms(sections: list[Section]) -> list[str]:
-    return list(dict.fromkeys(i.form for s in sections for i in s.items if i.form))

@@ -536,8 +536,12 @@ def _check_references(kb: KnowledgeBase) -> None:
         for code in p.procedures:
             _known("policies.yml", f"policies[{p.key}].procedures", code, kb.procedures, "procedure")
         _known("policies.yml", f"policies[{p.key}].covers", p.covers, kb.sources, "source")
-    for key in ("one_trip_definition", "not_extra_trip"):
+    needed = {"one_trip_definition": ("when", "covers", "outside_note"), "not_extra_trip": ("exceptions",)}
+    for key, fields in needed.items():
         _known("policies.yml", f"policies[{key}]", key, kb.policies, "policy (the one-trip answers need it)")
+        for name in fields:
+            if not getattr(kb.policies[key], name):
+                raise KnowledgeError("policies.yml", f"policies[{key}].{name}", "the one-trip answers need it")
 
 
 def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> KnowledgeBase:
