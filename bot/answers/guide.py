@@ -42,11 +42,16 @@ class ProcedureAnswers:
         notes = [n for p in procs for n in self.kb.notes_for(p.code, None if guide else wanted)]
         sections += self.parts.notes_section(notes, sections)
         phones = phones_of([c for p in procs for c in self.kb.contacts_for(p)]) if "contact" in wanted else []
-        matters = {p.matter for p in procs}
-        title = first.title if alike else self.kb.matters[first.matter].name if len(matters) == 1 else "／".join(
-            p.title for p in procs)
-        return Answer("procedure", title, sections, phones=phones, source=self.parts.cite(*(p.source for p in procs)),
-                      procedures=codes, forms=forms_named(sections))
+        return Answer("procedure", self._title(procs, alike), sections, phones=phones,
+                      source=self.parts.cite(*(p.source for p in procs)), procedures=codes, forms=forms_named(sections))
+
+    def _title(self, procs: list[Procedure], alike: bool) -> str:
+        """Title an answer: the procedure, the matter shared by several, or every title."""
+        if alike:
+            return procs[0].title
+        if len({p.matter for p in procs}) == 1:
+            return self.kb.matters[procs[0].matter].name
+        return "／".join(p.title for p in procs)
 
     def _alike(self, procs: list[Procedure], wanted: list[str], variant: str | None, facts: Facts | None,
                guide: bool) -> list[Section]:
