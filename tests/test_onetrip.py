@@ -126,7 +126,7 @@ def test_the_deciding_questions_in_order():
     assert questions_for(KB.procedures["H-RENEW"], good(age=None)) == [checks["max_age"].question]
     assert questions_for(KB.procedures["P-RENEW"], Facts()) == []
     partly = questions_for(KB.procedures["H-RENEW"], good(all_ready=False, have={"renew_summary"}))
-    assert partly == ["以下材料是否都已备齐？\n- 《监理工程师培训合格证》原件"]
+    assert partly == ["以下材料是否都已备齐？\n- 监理工程师延续汇总表（附件六）\n- 《监理工程师培训合格证》原件"]
 
 
 def test_variant_is_asked_and_implied_by_the_materials_named():

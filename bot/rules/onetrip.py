@@ -174,8 +174,7 @@ def questions_for(proc: Procedure, facts: Facts, variant: str | None = None) -> 
         questions.append("属于哪种情况：" + "、".join(v.name for v in proc.variants) + "？")
     materials = _first_materials(proc, variant)
     if materials and not _confirmed(materials, facts) and not facts.missing:
-        unsaid = [m for m in materials if m.id not in (facts.have or set())]
-        questions.append("以下材料是否都已备齐？\n" + "\n".join(f"- {m.text}" for m in unsaid))
+        questions.append("以下材料是否都已备齐？\n" + "\n".join(f"- {m.text}" for m in materials))
     return list(dict.fromkeys(questions))
 
 
