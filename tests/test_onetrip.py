@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge.base import default_knowledge
-from bot.rules.onetrip import ASSUMED, FAILS, NOT_YET, UNCLEAR, Facts, decide, questions_for
+from bot.rules.onetrip import ASSUMED, EMPLOYER_REGIONS, FAILS, NOT_YET, UNCLEAR, Facts, decide, questions_for
 
 KB = default_knowledge()
 CODES = sorted(KB.procedures)
@@ -73,6 +73,13 @@ def test_the_documents_are_silent_on_exactly_65(age, kind):
 def test_employer_condition_is_checked(code, region, trained, kind):
     verdict = decide(KB.procedures[code], good(employer_region=region, employer_trained_here=trained))
     assert verdict.kind == kind
+
+
+def test_every_employer_region_is_decided():
+    proc = KB.procedures["P-CHANGE-EMPLOYER"]
+    kinds = {region: decide(proc, good(employer_region=region, employer_trained_here=True)).kind
+             for region in EMPLOYER_REGIONS}
+    assert kinds == {"huzhou": "one", "zhejiang": "unclear", "other_province": "one"}
 
 
 def test_employer_question_then_its_follow_up():

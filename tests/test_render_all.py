@@ -19,7 +19,7 @@ from bot.answers.render import COMPLETE, Answers
 from bot.answers.verdict_table import PROBES, table
 from bot.applications.store import ApplicationRecord
 from bot.knowledge.base import ASPECTS, default_knowledge
-from bot.rules.onetrip import decide
+from bot.rules.onetrip import VERDICT_KINDS, decide
 from tests.conftest import ROOT, SHARED
 
 KB = default_knowledge()
@@ -141,7 +141,7 @@ def test_every_kind_of_answer_is_rendered(rendered):
     assert kinds >= {"procedure", "verdict", "status", "form", "contact", "policy", "clarify", "no_such_procedure",
                      "silent", "out_of_scope", "not_understood", "contacts"}
     verdicts = {(a.procedures[0], a.verdict) for _, a, _ in rendered if a.kind == "verdict"}
-    assert {v for _, v in verdicts} == {"zero", "one", "two_visits", "not_yet", "cannot", "unclear", "ask"}
+    assert {v for _, v in verdicts} == set(VERDICT_KINDS)
     for code, proc in KB.procedures.items():
         if proc.visits:
             assert {(code, "ask"), (code, "not_yet")} <= verdicts, code
