@@ -1,85 +1,159 @@
-"""The one-trip verdict for every procedure, and the facts read from a message."""
+"""The one-trip verdict: visits as the seed gives them, each condition checked or named as assumed."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.knowledge.base import default_knowledge
-from bot.rules.onetrip import Facts, decide, questions_for, read_facts
+from bot.rules.onetrip import ASSUMED, EMPLOYER_REGIONS, FAILS, NOT_YET, UNCLEAR, Facts, decide, questions_for
 
-CODES = sorted(default_knowledge().procedures)
-GOOD = Facts(age=40, within_validity=True, months_to_expiry=1, specialties=1, proxy=False,
-             other_registration=False, all_ready=True, have=None)
+KB = default_knowledge()
+CODES = sorted(KB.procedures)
+WITH_VISITS = [c for c in CODES if KB.procedures[c].visits]
+NATIONAL_TWO = ["N-INITIAL", "N-RENEW", "N-LOST", "N-TRANSFER", "N-ADD-SPECIALTY", "N-COMPANY-RENAME"]
+GOOD = dict(age=40, within_validity=True, months_to_expiry=1, specialties=1, proxy=False, other_registration=False,
+            employer_region="huzhou", all_ready=True)
+FAILING = {  # a fact that fails each check, and the verdict it gives
+    "within_validity": ({"within_validity": False}, "cannot"),
+    "max_age": ({"age": 70}, "cannot"),
+    "renew_window": ({"months_to_expiry": 5}, "not_yet"),
+    "max_specialties": ({"specialties": 2}, "cannot"),
+    "in_person": ({"proxy": True}, "cannot"),
+    "no_other_registration": ({"other_registration": True}, "not_yet"),
+    "employer_scope": ({"employer_region": "other_province", "employer_trained_here": False}, "cannot"),
+}
+
+
+def good(**changes: object) -> Facts:
+    return Facts(**{**GOOD, **changes})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_complete_case_takes_the_trips_the_seed_gives(kb, code):
-    proc = kb.procedures[code]
-    facts = Facts(**{**vars(GOOD), "have": {m.id for m in proc.materials()}})
-    verdict = decide(proc, facts)
-    assert verdict.kind == ("zero" if proc.trips == 0 else "one")
-    assert proc.trips_text in verdict.reasons
-    assert [m.id for m in verdict.bring] == [m.id for m in proc.materials()]
+def test_complete_case_takes_the_visits_the_seed_gives(code):
+    proc = KB.procedures[code]
+    verdict = decide(proc, good(), proc.variants[0].key if len(proc.variants) > 1 else None)
+    assert verdict.kind == {0: "zero", 1: "one", 2: "two_visits"}[proc.trips]
+    assert verdict.visits == proc.visits
+    if proc.visits:
+        assert [m.id for m in verdict.bring] == [m.id for m in proc.variants[0].materials]
+
+
+@pytest.mark.parametrize("code", NATIONAL_TWO)
+def test_two_visit_national_procedures_are_never_one_trip(code):
+    verdict = decide(KB.procedures[code], good(), final=True)
+    assert verdict.kind == "two_visits" and [v.step for v in verdict.visits] == [2, 3]
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_each_failing_condition_is_named(kb, code):
-    proc = kb.procedures[code]
-    failing = {
-        "within_validity": {"within_validity": False},
-        "max_age": {"age": 70},
-        "renew_window": {"months_to_expiry": 5},
-        "max_specialties": {"specialties": 2},
-        "in_person": {"proxy": True},
-        "no_other_registration": {"other_registration": True},
-    }
+def test_each_failing_condition_is_named(code):
+    proc = KB.procedures[code]
     for condition in proc.conditions:
-        if condition.check not in failing:
+        if condition.check not in FAILING:
             continue
-        verdict = decide(proc, Facts(**{**vars(GOOD), **failing[condition.check]}))
-        assert verdict.kind in ("cannot", "not_yet"), (code, condition.check)
-        assert any(condition.text in r for r in verdict.reasons), (code, condition.check)
+        change, kind = FAILING[condition.check]
+        verdict = decide(proc, good(**change), final=True)
+        assert verdict.kind == kind, (code, condition.check)
+        assert condition in [f.condition for f in verdict.reasons], (code, condition.check)
 
 
-@pytest.mark.parametrize("code", [c for c in CODES if default_knowledge().procedures[c].trips])
-def test_missing_material_means_not_yet(kb, code):
-    proc = kb.procedures[code]
+@pytest.mark.parametrize(("age", "kind"), [(64, "one"), (64.9, "one"), (65, "unclear"), (65.5, "unclear"), (66, "cannot")])
+def test_the_documents_are_silent_on_exactly_65(age, kind):
+    verdict = decide(KB.procedures["H-RENEW"], good(age=age))
+    assert verdict.kind == kind
+    if kind == "unclear":
+        assert [f.outcome for f in verdict.reasons] == [UNCLEAR]
+
+
+@pytest.mark.parametrize(("region", "trained", "kind"), [
+    ("huzhou", None, "one"), ("zhejiang", None, "unclear"), ("zhejiang", True, "unclear"),
+    ("other_province", True, "one"), ("other_province", False, "cannot"), ("other_province", None, "ask"),
+    (None, None, "ask"),
+])
+@pytest.mark.parametrize("code", ["P-CHANGE-EMPLOYER", "P-CHANGE-COMPANY-NAME"])
+def test_employer_condition_is_checked(code, region, trained, kind):
+    verdict = decide(KB.procedures[code], good(employer_region=region, employer_trained_here=trained))
+    assert verdict.kind == kind
+
+
+def test_every_employer_region_is_decided():
+    proc = KB.procedures["P-CHANGE-EMPLOYER"]
+    kinds = {region: decide(proc, good(employer_region=region, employer_trained_here=True)).kind
+             for region in EMPLOYER_REGIONS}
+    assert kinds == {"huzhou": "one", "zhejiang": "unclear", "other_province": "one"}
+
+
+def test_employer_question_then_its_follow_up():
+    proc = KB.procedures["P-CHANGE-EMPLOYER"]
+    scope = proc.condition("employer_scope")
+    assert scope.question in questions_for(proc, good(employer_region=None))
+    assert scope.follow_up in questions_for(proc, good(employer_region="other_province"))
+    assert not questions_for(proc, good())
+
+
+@pytest.mark.parametrize("code", WITH_VISITS)
+def test_unchecked_conditions_are_named_as_assumed(code):
+    proc = KB.procedures[code]
+    verdict = decide(proc, Facts(), final=True)
+    checked_by_facts = {"within_validity", "max_age", "renew_window", "max_specialties", "employer_scope", "in_person",
+                        "no_other_registration"}
+    assert verdict.assumed == list(proc.conditions)  # nothing said: every condition is assumed
+    assert not verdict.materials_confirmed
+    verdict = decide(proc, good(), final=True)
+    assert verdict.assumed == [c for c in proc.conditions if c.check not in checked_by_facts]
+
+
+def test_correction_scope_is_met_by_the_variant_asked():
+    proc = KB.procedures["P-CORRECT"]
+    assert proc.condition("correction_scope") in decide(proc, good(), final=True).assumed
+    assert proc.condition("correction_scope") not in decide(proc, good(), "id_number", final=True).assumed
+
+
+@pytest.mark.parametrize("code", WITH_VISITS)
+def test_missing_material_means_not_yet(code):
+    proc = KB.procedures[code]
     first = proc.materials()[0]
-    verdict = decide(proc, Facts(**{**vars(GOOD), "missing": {first.id}}))
+    verdict = decide(proc, good(all_ready=False, missing={first.id}))
     assert verdict.kind == "not_yet" and verdict.missing == [first]
 
 
-@pytest.mark.parametrize("code", [c for c in CODES if default_knowledge().procedures[c].trips])
-def test_open_facts_are_asked(kb, code):
-    proc = kb.procedures[code]
-    verdict = decide(proc, Facts())
-    assert verdict.kind == "ask" and verdict.questions == questions_for(proc, Facts())
+@pytest.mark.parametrize("code", WITH_VISITS)
+def test_open_facts_are_asked_until_final(code):
+    proc = KB.procedures[code]
+    assert decide(proc, Facts()).kind == "ask"
+    assert decide(proc, Facts(), final=True).kind in ("one", "two_visits")
 
 
-def test_reads_facts_from_one_message(kb):
-    proc = kb.procedures["P-CORRECT"]
-    facts = read_facts("身份证号要勘误，我只带了勘误申请表和身份证复印件，证书还在有效期内", proc.materials("id_number"))
-    assert facts.have == {"correct_form", "id_copy"} and facts.missing == {"police_proof"}
-    assert facts.within_validity is True
+def test_the_deciding_questions_in_order():
+    checks = KB.checks
+    renew = questions_for(KB.procedures["H-RENEW"], Facts())
+    assert renew[:3] == [checks["within_validity"].question, checks["max_age"].question, checks["renew_window"].question]
+    assert renew[3].startswith("以下材料是否都已备齐？") and "监理工程师延续汇总表（附件六）" in renew[3] and len(renew) == 4
+    assert questions_for(KB.procedures["N-CANCEL"], Facts(all_ready=True)) == []
+    assert questions_for(KB.procedures["P-CANCEL"], Facts(all_ready=True)) == [checks["in_person"].question]
+    assert questions_for(KB.procedures["H-RENEW"], good(age=None)) == [checks["max_age"].question]
+    assert questions_for(KB.procedures["P-RENEW"], Facts()) == []
+    partly = questions_for(KB.procedures["H-RENEW"], good(all_ready=False, have={"renew_summary"}))
+    assert partly == ["以下材料是否都已备齐？\n- 监理工程师延续汇总表（附件六）\n- 《监理工程师培训合格证》原件"]
 
 
-@pytest.mark.parametrize(("text", "field", "value"), [
-    ("我今年67岁", "age", 67),
-    ("我六十五周岁", "age", 65),
-    ("还有五个月才到期", "months_to_expiry", 5),
-    ("证书下个月到期", "months_to_expiry", 1),
-    ("已经过了有效期", "within_validity", False),
-    ("证书上已经有两个专业了", "specialties", 2),
-    ("想让同事帮我去办", "proxy", True),
-    ("我本人去", "proxy", False),
-    ("我还有一个其他专业的注册证书在别的企业", "other_registration", True),
-    ("没有其他注册证书", "other_registration", False),
-])
-def test_fact_words(text, field, value):
-    assert getattr(read_facts(text, ()), field) == value
+def test_variant_is_asked_and_implied_by_the_materials_named():
+    proc = KB.procedures["P-CORRECT"]
+    assert any("姓名、性别勘误" in q and "身份证号勘误" in q for q in questions_for(proc, good()))
+    verdict = decide(proc, good(all_ready=False, have={"correct_form", "id_copy"}, missing={"police_proof"}))
+    assert verdict.variant == "id_number" and [m.id for m in verdict.missing] == ["police_proof"]
 
 
-def test_missing_material_in_its_clause(kb):
-    proc = kb.procedures["H-CHANGE-EMPLOYER"]
-    facts = read_facts("劳动合同带了，解除劳动合同的证明还没拿到", proc.materials())
-    assert facts.missing == {"termination_proof"} and "new_contract" in facts.have
+@pytest.mark.parametrize(("months", "outcome"), [(3, None), (3.5, NOT_YET), (-1, FAILS)])
+def test_renewal_window_and_expiry(months, outcome):
+    verdict = decide(KB.procedures["N-RENEW"], good(within_validity=None, months_to_expiry=months))
+    assert [f.outcome for f in verdict.reasons] == ([outcome] if outcome else [])
+
+
+def test_zero_visits_whatever_is_said():
+    assert decide(KB.procedures["P-RENEW"], Facts(within_validity=False, proxy=True)).kind == "zero"
+
+
+def test_final_turns_open_conditions_into_assumptions():
+    proc = KB.procedures["H-RENEW"]
+    verdict = decide(proc, Facts(all_ready=True), final=True)
+    assert {f.outcome for f in verdict.findings} == {ASSUMED} and not verdict.questions

@@ -14,9 +14,12 @@ from typing import Any
 # Section kinds, in the order a full guide shows them. Channels may style each kind.
 SECTION_KINDS = (
     "verdict",  # the one-trip verdict line(s)
+    "questions",  # what the assistant still needs to know (verdict kind "ask")
     "summary",
     "conditions",  # 受理条件
+    "assumptions",  # conditions a verdict took as met without checking them
     "materials",  # 材料 (items are checkable)
+    "uploads",  # 系统申报时上传的附件
     "process",  # 程序
     "time",  # 时间
     "place",  # 地点

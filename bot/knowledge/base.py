@@ -4,29 +4,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
+from pydantic import (
+    BaseModel,
+    ConstrainedInt,
+    ConstrainedStr,
+    Extra,
+    Field,
+    StrictBool,
+    ValidationError,
+    root_validator,
+    validator,
+)
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
 
-CERTIFICATE_KEYS = ("P", "H", "N")
-CONDITION_CHECKS = frozenset({
-    "has_certificate",  # holds the certificate in question
-    "within_validity",  # the certificate is within its validity period
-    "max_age",  # applicant's age within `value` years (周岁)
-    "renew_window",  # apply no earlier than `value` months before expiry
-    "max_specialties",  # fewer than `value` specialties on the certificate now
-    "employer_scope",  # which employers the certificate may move to
-    "in_person",  # the holder in person, no proxy
-    "no_other_registration",  # other registration certificates settled first
-    "correction_scope",  # what may be corrected
-    "reason",  # the reasons that qualify
-})
-PROVIDE_KINDS = frozenset({"original", "copy", "copy_checked", "original_or_copy"})
 PHONE_PATTERN = re.compile(r"0\d{2,3}-\d{7,8}")
+# What an answer about a procedure can cover; notes.yml `about` names these.
+ASPECTS = ("conditions", "materials", "uploads", "process", "place", "time", "collection", "forms", "proxy", "trips",
+           "contact")
 
 
 class KnowledgeError(ValueError):
@@ -39,84 +40,152 @@ class KnowledgeError(ValueError):
         self.problem = problem
 
 
-@dataclass(frozen=True)
-class Certificate:
-    key: str
-    name: str
-    short: str
-    issuer: str
-    source: str
-    aliases: tuple[str, ...]
+if TYPE_CHECKING:  # the checker sees plain types; pydantic sees the constrained ones
+    Text = str
+    Count = int
+else:
+    class Text(ConstrainedStr):
+        """A non-empty text (a number or a list is not a text)."""
+
+        strict = True
+        min_length = 1
+        regex = re.compile(r"(?s).*\S")
+
+    class Count(ConstrainedInt):
+        """A whole number of 0 or more."""
+
+        strict = True
+        ge = 0
 
 
-@dataclass(frozen=True)
-class Matter:
-    key: str
-    name: str
-    aliases: tuple[str, ...]
+class Record(BaseModel):
+    """A read-only knowledge record that rejects unknown fields."""
+
+    class Config:
+        extra = Extra.forbid
+        frozen = True
 
 
-@dataclass(frozen=True)
-class Material:
-    id: str
-    text: str
-    provide: str
-    returned: bool | None
-    aliases: tuple[str, ...]
-    form: str | None = None
+def _not_empty(value: tuple[Any, ...]) -> tuple[Any, ...]:
+    if not value:
+        raise ValueError("must list at least one item")
+    return value
 
 
-@dataclass(frozen=True)
-class MaterialVariant:
-    key: str
-    name: str
-    aliases: tuple[str, ...]
+Provide = Literal["original", "copy", "copy_checked", "original_or_copy"]
+
+
+class Certificate(Record):
+    key: Literal["P", "H", "N"]
+    name: Text
+    short: Text
+    source: Text
+    aliases: tuple[Text, ...] = ()
+    contacts: tuple[Text, ...] = ()
+
+
+class Matter(Record):
+    key: Text
+    name: Text
+    aliases: tuple[Text, ...]
+
+
+class Material(Record):
+    id: Text
+    text: Text
+    provide: Provide | None = None
+    returned: StrictBool | None = None
+    aliases: tuple[Text, ...] = ()
+    form: Text | None = None
+
+
+class MaterialVariant(Record):
+    key: Text
+    name: Text
+    aliases: tuple[Text, ...] = ()
     materials: tuple[Material, ...]
 
 
-@dataclass(frozen=True)
-class Condition:
-    text: str
-    check: str
-    value: int | None = None
-    note: str | None = None
+class Condition(Record):
+    """A condition in the seed's words; `question` and `follow_up` are filled from checks.yml on loading."""
+
+    text: Text
+    check: Text
+    value: Count | None = None
+    question: Text | None = None
+    follow_up: Text | None = None
 
 
-@dataclass(frozen=True)
-class TimeLimit:
-    text: tuple[str, ...]
-    working_days: int | None
-    clock_starts: str | None = None
+class Visit(Record):
+    """One trip the seed describes: its step, who may go, what to bring (after the first)."""
+
+    name: Text
+    step: Count
+    who: Text | None = None
+    when: Text | None = None
+    bring: tuple[Material, ...] = ()
 
 
-@dataclass(frozen=True)
-class Printing:
-    text: str
-    working_days: int | None
-    bulk_working_days: int | None = None
+class FollowOn(Record):
+    """A step after the last visit that starts another procedure."""
+
+    step: Count
+    procedures: tuple[Text, ...]
 
 
-@dataclass(frozen=True)
-class Procedure:
-    code: str
-    certificate: str
-    matter: str
-    title: str
-    source: str
-    handler: str
-    applicant: str
-    summary: str
-    conditions: tuple[Condition, ...]
-    variants: tuple[MaterialVariant, ...]
-    steps: tuple[str, ...]
+class TimeLimit(Record):
+    text: tuple[Text, ...]
+
+    _text = validator("text", allow_reuse=True)(_not_empty)
+
+
+class Printing(Record):
+    text: Text
+
+
+class Deadline(Record):
+    """A working-day limit; from_acceptance false when the seed does not say from which day it runs."""
+
+    name: Text
+    working_days: Count
+    from_acceptance: StrictBool
+
+
+class Procedure(Record):
+    code: Text
+    certificate: Text
+    matter: Text
+    title: Text
+    source: Text
+    handler: Text
+    summary: Text
+    conditions: tuple[Condition, ...] = ()
+    plain_materials: tuple[Material, ...] = Field((), alias="materials")
+    material_variants: tuple[MaterialVariant, ...] = ()
+    variants: tuple[MaterialVariant, ...] = ()
+    uploads: Text | None = None
+    steps: tuple[Text, ...]
+    visits: tuple[Visit, ...]
+    then: FollowOn | None = None
     time: TimeLimit
-    trips: int
-    trips_text: str
-    notes: tuple[str, ...]
     printing: Printing | None = None
-    collection_materials: tuple[str, ...] = ()
-    uploads: str | None = None
-    same_as: str | None = None
+    deadlines: tuple[Deadline, ...] = ()
+    same_as: Text | None = None
+
+    _steps = validator("steps", allow_reuse=True)(_not_empty)
+
+    @root_validator(skip_on_failure=True)
+    def _variants(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """Give a plain material list as the one variant 'all'."""
+        plain = values["plain_materials"]
+        values["variants"] = values["material_variants"] or (
+            (MaterialVariant(key="all", name="材料", materials=plain),) if plain else ())
+        return values
+
+    @property
+    def trips(self) -> int:
+        """Return how many visits the seed describes."""
+        return len(self.visits)
 
     def condition(self, check: str) -> Condition | None:
         """Return the first condition with this check, if any."""
@@ -131,24 +200,48 @@ class Procedure:
                 return v.materials
         return self.variants[0].materials
 
+    def all_materials(self) -> tuple[Material, ...]:
+        """Return the first-visit materials of every variant, each id once."""
+        seen: dict[str, Material] = {}
+        for v in self.variants:
+            for m in v.materials:
+                seen.setdefault(m.id, m)
+        return tuple(seen.values())
+
     def variant(self, key: str | None) -> MaterialVariant | None:
         """Return the named material variant, if this procedure splits its list."""
         return next((v for v in self.variants if v.key == key), None)
 
+    def step_text(self, visit: Visit | FollowOn) -> str:
+        """Return the seed line of a visit or follow-on step."""
+        return self.steps[visit.step - 1]
 
-@dataclass(frozen=True)
-class Form:
-    key: str
-    title: str
-    names_in_text: tuple[str, ...]
-    used_by: tuple[str, ...]
-    source: str
-    fields: tuple[str, ...]
-    signatures: tuple[str, ...]
-    aliases: tuple[str, ...]
-    long_fields: tuple[str, ...] = ()  # fields written as a paragraph
-    table_columns: tuple[str, ...] = ()  # a summary form's columns; its other fields head the sheet
+
+class Form(Record):
+    key: Text
+    title: Text
+    names_in_text: tuple[Text, ...] = ()
+    used_by: tuple[Text, ...] = ()
+    source: Text
+    fields: tuple[Text, ...]
+    signatures: tuple[Text, ...] = ()
+    aliases: tuple[Text, ...] = ()
+    long_fields: tuple[Text, ...] = ()  # fields written as a paragraph
+    table_columns: tuple[Text, ...] = ()  # a summary form's columns; its other fields head the sheet
     table_rows: int = 0  # blank rows of the summary table
+
+    _fields = validator("fields", allow_reuse=True)(_not_empty)
+
+    @root_validator(skip_on_failure=True)
+    def _layout(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """Check that the layout names only the form's fields, and a table has columns and rows."""
+        for name in ("long_fields", "table_columns"):
+            unknown = [f for f in values[name] if f not in values["fields"]]
+            if unknown:
+                raise ValueError(f"{name} names fields not in fields: {unknown}")
+        if bool(values["table_columns"]) != bool(values["table_rows"]):
+            raise ValueError("a summary table needs both table_columns and table_rows")
+        return values
 
     @property
     def head_fields(self) -> tuple[str, ...]:
@@ -156,41 +249,145 @@ class Form:
         return tuple(f for f in self.fields if f not in self.table_columns)
 
 
-@dataclass(frozen=True)
-class Contact:
-    key: str
-    name: str
-    phones: tuple[str, ...]
-    handles: str
-    source: str
-    aliases: tuple[str, ...]
-    address: str | None = None
-    person: str | None = None
-    note: str | None = None
+class Contact(Record):
+    key: Text
+    name: Text
+    phone_line: str = ""
+    phones: tuple[str, ...] = ()
+    handles: Text
+    source: Text
+    aliases: tuple[Text, ...] = ()
+    address: Text | None = None
+    person: Text | None = None
+    note: Text | None = None
+
+    @root_validator(skip_on_failure=True)
+    def _phones(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """Read the phone numbers out of the seed's phone line."""
+        values["phones"] = tuple(PHONE_PATTERN.findall(values["phone_line"]))
+        return values
 
 
-@dataclass(frozen=True)
-class Policy:
-    key: str
-    title: str
-    text: str
-    source: str
-    aliases: tuple[str, ...]
-    note: str | None = None
-    procedures: tuple[str, ...] = ()
+class PolicyCase(Record):
+    """One case a policy lists (e.g. 上门咨询 under 不算多跑)."""
+
+    key: Text
+    name: Text
 
 
-@dataclass(frozen=True)
-class Aspect:
-    key: str
-    name: str
-    aliases: tuple[str, ...]
+class Policy(Record):
+    key: Text
+    title: Text
+    text: Text
+    source: Text
+    aliases: tuple[Text, ...] = ()
+    procedures: tuple[Text, ...] = ()
+    when: Text | None = None
+    covers: Text | None = None
+    outside_note: Text | None = None
+    exceptions: tuple[PolicyCase, ...] = ()
 
 
-@dataclass(frozen=True)
-class SilentTopic:
-    topic: str
-    aliases: tuple[str, ...]
+class Aspect(Record):
+    key: Text
+    name: Text
+    aliases: tuple[Text, ...]
+
+
+class SilentTopic(Record):
+    topic: Text
+    aliases: tuple[Text, ...]
+
+
+class Check(Record):
+    """A condition check: what it tests and the question that settles it (none: only assumed)."""
+
+    key: Text
+    meaning: Text
+    question: Text | None = None
+    follow_up: Text | None = None
+
+
+class Note(Record):
+    """Where the seeds are unclear or contradict themselves, and which answers must say so."""
+
+    key: Text
+    text: Text
+    seed_note: Count | None = None
+    procedures: tuple[Text, ...] = ()
+    policies: tuple[Text, ...] = ()
+    about: tuple[Literal[ASPECTS], ...] = ()  # type: ignore[valid-type]
+    check: Text | None = None
+
+
+class Status(Record):
+    key: Text
+    label: Text
+    next: Text | None = None
+
+
+class CertificatesFile(Record):
+    certificates: tuple[Certificate, ...]
+    training_aliases: tuple[Text, ...]
+    huzhou_aliases: tuple[Text, ...]
+    national_words: tuple[Text, ...]
+
+
+class MattersFile(Record):
+    matters: tuple[Matter, ...]
+    rename_words: tuple[Text, ...]
+    company_words: tuple[Text, ...]
+
+
+class ScopeFile(Record):
+    out_of_scope_terms: tuple[Text, ...]
+    silent_topics: tuple[SilentTopic, ...] = ()
+
+
+class HolidayYear(Record):
+    holidays: tuple[date, ...] = ()
+    workdays: tuple[date, ...] = ()
+
+
+class HolidaysFile(Record):
+    years: dict[int, HolidayYear] | None = None
+
+
+class SourcesFile(Record):
+    sources: dict[str, Text]
+
+
+class FormsFile(Record):
+    forms: tuple[Form, ...]
+
+
+class ContactsFile(Record):
+    fallback: tuple[Text, ...]
+    contacts: tuple[Contact, ...]
+
+
+class PoliciesFile(Record):
+    policies: tuple[Policy, ...]
+
+
+class AspectsFile(Record):
+    aspects: tuple[Aspect, ...]
+
+
+class ChecksFile(Record):
+    checks: tuple[Check, ...]
+
+
+class NotesFile(Record):
+    notes: tuple[Note, ...]
+
+
+class StatusesFile(Record):
+    statuses: tuple[Status, ...]
+
+
+class ProceduresFile(Record):
+    procedures: tuple[Procedure, ...]
 
 
 @dataclass(frozen=True)
@@ -211,6 +408,10 @@ class KnowledgeBase:
     silent_topics: tuple[SilentTopic, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
     holidays: dict[int, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    checks: dict[str, Check] = field(default_factory=dict)
+    notes: tuple[Note, ...] = ()
+    statuses: dict[str, Status] = field(default_factory=dict)
+    fallback_contacts: tuple[str, ...] = ()
 
     def find(self, certificate: str, matter: str) -> list[Procedure]:
         """Return the procedures of a certificate for a matter (two for N reissue)."""
@@ -221,9 +422,22 @@ class KnowledgeBase:
         file, _, section = source.partition(" ")
         return f"{self.sources.get(file, file)} {section}".strip()
 
-    def by_matter(self, matter: str) -> list[Procedure]:
-        """Return every procedure of a matter, across certificates."""
-        return [p for p in self.procedures.values() if p.matter == matter]
+    def one_trip_covers(self, proc: Procedure) -> bool:
+        """Say whether the seed that defines "最多跑一次" speaks of this procedure."""
+        return proc.source.partition(" ")[0] == self.policies["one_trip_definition"].covers
+
+    def contacts_for(self, proc: Procedure) -> list[Contact]:
+        """Return whom to call about a procedure, per its certificate."""
+        return [self.contacts[k] for k in self.certificates[proc.certificate].contacts]
+
+    def notes_for(self, code: str, aspects: list[str] | tuple[str, ...] | None = None) -> list[Note]:
+        """Return the notes on a procedure, about any of the aspects (None: every note on it)."""
+        return [n for n in self.notes if code in n.procedures
+                and (aspects is None or set(n.about) & set(aspects))]
+
+    def note_on(self, code: str, check: str) -> Note | None:
+        """Return the note qualifying a procedure's condition of this check, if any."""
+        return next((n for n in self.notes if code in n.procedures and n.check == check), None)
 
     def terms(self) -> set[str]:
         """Return every name and alias, for the tokenizer's user dictionary."""
@@ -250,52 +464,25 @@ class KnowledgeBase:
         return {w for w in words if w}
 
 
-class _Reader:
-    """Read typed values out of one YAML file, naming the file and field on error."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-
-    def fail(self, where: str, problem: str) -> KnowledgeError:
-        return KnowledgeError(self.file, where, problem)
-
-    def str(self, data: dict[str, Any], key: str, where: str, *, optional: bool = False) -> str | None:
-        value = data.get(key)
-        if value is None and optional:
-            return None
-        if not isinstance(value, str) or (not value.strip() and not optional):
-            raise self.fail(f"{where}.{key}", "must be a non-empty text")
-        return value
-
-    def req(self, data: dict[str, Any], key: str, where: str) -> str:
-        value = self.str(data, key, where)
-        assert value is not None
-        return value
-
-    def strs(self, data: dict[str, Any], key: str, where: str, *, optional: bool = True) -> tuple[str, ...]:
-        value = data.get(key)
-        if value is None and optional:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise self.fail(f"{where}.{key}", "must be a list of texts")
-        return tuple(value)
-
-    def int_or_none(self, data: dict[str, Any], key: str, where: str) -> int | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise self.fail(f"{where}.{key}", "must be a whole number of 0 or more, or null")
-        return value
-
-    def items(self, data: Any, key: str, where: str) -> list[dict[str, Any]]:
-        value = data.get(key) if isinstance(data, dict) else None
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.fail(f"{where}{key}", "must be a list of records")
-        return value
+def _where(loc: tuple[Any, ...], data: Any) -> str:
+    """Name a field by its path, each list item by its key or code when it has one."""
+    path, node = "", data
+    for part in loc:
+        if part == "__root__":
+            continue
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and part < len(node) else None
+            name = (item.get("code") or item.get("key")) if isinstance(item, dict) else None
+            path += f"[{name if isinstance(name, str) and name else part}]"
+            node = item
+        else:
+            path += f".{part}" if path else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return path or "(file)"
 
 
-def _load_yaml(directory: Path, name: str) -> dict[str, Any]:
+def _parse(directory: Path, name: str, model: type[Record]) -> Any:
+    """Read one YAML file into its model, naming the file and field on any problem."""
     path = directory / name
     try:
         with path.open(encoding="utf-8") as f:
@@ -306,225 +493,114 @@ def _load_yaml(directory: Path, name: str) -> dict[str, Any]:
         raise KnowledgeError(name, "(file)", f"is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise KnowledgeError(name, "(file)", "must hold a mapping at the top")
-    return data
+    try:
+        return model.parse_obj(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise KnowledgeError(name, _where(first["loc"], data), first["msg"]) from None
 
 
-def _material(r: _Reader, data: dict[str, Any], where: str, forms: dict[str, Form]) -> Material:
-    provide = r.req(data, "provide", where)
-    if provide not in PROVIDE_KINDS:
-        raise r.fail(f"{where}.provide", f"must be one of {sorted(PROVIDE_KINDS)}")
-    returned = data.get("returned")
-    if returned is not None and not isinstance(returned, bool):
-        raise r.fail(f"{where}.returned", "must be true, false or null")
-    form = r.str(data, "form", where, optional=True)
-    if form is not None and form not in forms:
-        raise r.fail(f"{where}.form", f"names unknown form {form!r}")
-    return Material(
-        id=r.req(data, "id", where),
-        text=r.req(data, "text", where),
-        provide=provide,
-        returned=returned,
-        aliases=r.strs(data, "aliases", where),
-        form=form,
-    )
+def _known(file: str, where: str, value: str | None, known: dict[str, Any] | set[str], kind: str) -> None:
+    if value is not None and value not in known:
+        raise KnowledgeError(file, where, f"names unknown {kind} {value!r}")
 
 
-def _form(r: _Reader, data: dict[str, Any], key: str, where: str) -> Form:
-    fields = r.strs(data, "fields", where, optional=False)
-    long_fields = r.strs(data, "long_fields", where)
-    columns = r.strs(data, "table_columns", where)
-    for name, listed in (("long_fields", long_fields), ("table_columns", columns)):
-        unknown = [f for f in listed if f not in fields]
-        if unknown:
-            raise r.fail(f"{where}.{name}", f"names fields not in fields: {unknown}")
-    rows = r.int_or_none(data, "table_rows", where) or 0
-    if bool(columns) != bool(rows):
-        raise r.fail(f"{where}.table_rows", "a summary table needs both table_columns and table_rows")
-    return Form(key, r.req(data, "title", where), r.strs(data, "names_in_text", where), r.strs(data, "used_by", where),
-                r.req(data, "source", where), fields, r.strs(data, "signatures", where), r.strs(data, "aliases", where),
-                long_fields=long_fields, table_columns=columns, table_rows=rows)
+def _unique(file: str, where: str, keys: list[str]) -> None:
+    for key in keys:
+        if keys.count(key) > 1:
+            raise KnowledgeError(file, f"{where}[{key}]", "appears twice")
 
 
-def _procedure(r: _Reader, data: dict[str, Any], i: int, kb_parts: dict[str, Any]) -> Procedure:
-    where = f"procedures[{i}]"
-    code = r.req(data, "code", where)
-    where = f"procedures[{code}]"
-    certificate = r.req(data, "certificate", where)
-    if certificate not in kb_parts["certificates"]:
-        raise r.fail(f"{where}.certificate", f"names unknown certificate {certificate!r}")
-    matter = r.req(data, "matter", where)
-    if matter not in kb_parts["matters"]:
-        raise r.fail(f"{where}.matter", f"names unknown matter {matter!r}")
-    handler = r.req(data, "handler", where)
-    if handler not in kb_parts["contacts"]:
-        raise r.fail(f"{where}.handler", f"names unknown contact {handler!r}")
-    conditions = []
-    for j, c in enumerate(r.items(data, "conditions", f"{where}.")):
-        cw = f"{where}.conditions[{j}]"
-        check = r.req(c, "check", cw)
-        if check not in CONDITION_CHECKS:
-            raise r.fail(f"{cw}.check", f"must be one of {sorted(CONDITION_CHECKS)}")
-        conditions.append(Condition(
-            text=r.req(c, "text", cw), check=check,
-            value=r.int_or_none(c, "value", cw), note=r.str(c, "note", cw, optional=True),
-        ))
-    forms = kb_parts["forms"]
-    if "material_variants" in data:
-        variants = []
-        for j, v in enumerate(r.items(data, "material_variants", f"{where}.")):
-            vw = f"{where}.material_variants[{j}]"
-            mats = tuple(_material(r, m, f"{vw}.materials[{k}]", forms)
-                         for k, m in enumerate(r.items(v, "materials", f"{vw}.")))
-            variants.append(MaterialVariant(r.req(v, "key", vw), r.req(v, "name", vw), r.strs(v, "aliases", vw), mats))
-    else:
-        mats = tuple(_material(r, m, f"{where}.materials[{k}]", forms)
-                     for k, m in enumerate(r.items(data, "materials", f"{where}.")))
-        variants = [MaterialVariant("all", "材料", (), mats)] if mats else []
-    time_data = data.get("time")
-    if not isinstance(time_data, dict):
-        raise r.fail(f"{where}.time", "must be a record with text and working_days")
-    time = TimeLimit(
-        text=r.strs(time_data, "text", f"{where}.time", optional=False),
-        working_days=r.int_or_none(time_data, "working_days", f"{where}.time"),
-        clock_starts=r.str(time_data, "clock_starts", f"{where}.time", optional=True),
-    )
-    printing = None
-    if "printing" in data:
-        pd = data["printing"]
-        if not isinstance(pd, dict):
-            raise r.fail(f"{where}.printing", "must be a record")
-        printing = Printing(
-            text=r.req(pd, "text", f"{where}.printing"),
-            working_days=r.int_or_none(pd, "working_days", f"{where}.printing"),
-            bulk_working_days=r.int_or_none(pd, "bulk_working_days", f"{where}.printing"),
-        )
-    trips = data.get("trips")
-    if trips not in (0, 1, 2):
-        raise r.fail(f"{where}.trips", "must be 0, 1 or 2")
-    return Procedure(
-        code=code, certificate=certificate, matter=matter,
-        title=r.req(data, "title", where), source=r.req(data, "source", where),
-        handler=handler, applicant=r.req(data, "applicant", where), summary=r.req(data, "summary", where),
-        conditions=tuple(conditions), variants=tuple(variants),
-        steps=r.strs(data, "steps", where, optional=False), time=time, trips=trips,
-        trips_text=r.req(data, "trips_text", where), notes=r.strs(data, "notes", where),
-        printing=printing, collection_materials=r.strs(data, "collection_materials", where),
-        uploads=r.str(data, "uploads", where, optional=True), same_as=r.str(data, "same_as", where, optional=True),
-    )
+def _check_procedures(kb: KnowledgeBase) -> None:
+    """Check that every name a procedure uses exists and every step it points to is there."""
+    file = "procedures.yml"
+    for p in kb.procedures.values():
+        w = f"procedures[{p.code}]"
+        _known(file, f"{w}.certificate", p.certificate, kb.certificates, "certificate")
+        _known(file, f"{w}.matter", p.matter, kb.matters, "matter")
+        _known(file, f"{w}.handler", p.handler, kb.contacts, "contact")
+        _known(file, f"{w}.source", p.source.partition(" ")[0], kb.sources, "source")
+        _known(file, f"{w}.same_as", p.same_as, kb.procedures, "procedure")
+        for i, c in enumerate(p.conditions):
+            _known(file, f"{w}.conditions[{i}].check", c.check, kb.checks, "check")
+        for v in p.variants:
+            for m in v.materials:
+                _known(file, f"{w}.materials[{m.id}].form", m.form, kb.forms, "form")
+        pointers = [(f"{w}.visits[{i}].step", v.step) for i, v in enumerate(p.visits)]
+        pointers += [(f"{w}.then.step", p.then.step)] if p.then else []
+        for where, step in pointers:
+            if not 1 <= step <= len(p.steps):
+                raise KnowledgeError(file, where, f"must be a line of steps (1 to {len(p.steps)})")
+        for code in p.then.procedures if p.then else ():
+            _known(file, f"{w}.then.procedures", code, kb.procedures, "procedure")
+
+
+def _check_references(kb: KnowledgeBase) -> None:
+    """Check the names other files use: forms, certificates, notes and policies."""
+    for f in kb.forms.values():
+        for code in f.used_by:
+            _known("forms.yml", f"forms[{f.key}].used_by", code, kb.procedures, "procedure")
+    for c in kb.certificates.values():
+        for key in c.contacts:
+            _known("certificates.yml", f"certificates[{c.key}].contacts", key, kb.contacts, "contact")
+    for key in kb.fallback_contacts:
+        _known("contacts.yml", "fallback", key, kb.contacts, "contact")
+    for n in kb.notes:
+        for code in n.procedures:
+            _known("notes.yml", f"notes[{n.key}].procedures", code, kb.procedures, "procedure")
+        for key in n.policies:
+            _known("notes.yml", f"notes[{n.key}].policies", key, kb.policies, "policy")
+        _known("notes.yml", f"notes[{n.key}].check", n.check, kb.checks, "check")
+    for p in kb.policies.values():
+        for code in p.procedures:
+            _known("policies.yml", f"policies[{p.key}].procedures", code, kb.procedures, "procedure")
+        _known("policies.yml", f"policies[{p.key}].covers", p.covers, kb.sources, "source")
+    needed = {"one_trip_definition": ("when", "covers", "outside_note"), "not_extra_trip": ("exceptions",)}
+    for key, fields in needed.items():
+        _known("policies.yml", f"policies[{key}]", key, kb.policies, "policy (the one-trip answers need it)")
+        for name in fields:
+            if not getattr(kb.policies[key], name):
+                raise KnowledgeError("policies.yml", f"policies[{key}].{name}", "the one-trip answers need it")
 
 
 def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> KnowledgeBase:
     """Load every knowledge file, raising KnowledgeError naming file and field on any problem."""
-    directory = Path(directory)
-    r = _Reader("certificates.yml")
-    data = _load_yaml(directory, r.file)
-    certificates = {}
-    for i, c in enumerate(r.items(data, "certificates", "")):
-        w = f"certificates[{i}]"
-        key = r.req(c, "key", w)
-        if key not in CERTIFICATE_KEYS:
-            raise r.fail(f"{w}.key", f"must be one of {CERTIFICATE_KEYS}")
-        certificates[key] = Certificate(key, r.req(c, "name", w), r.req(c, "short", w), r.req(c, "issuer", w),
-                                        r.req(c, "source", w), r.strs(c, "aliases", w))
-    training_aliases = r.strs(data, "training_aliases", "", optional=False)
-    huzhou_aliases = r.strs(data, "huzhou_aliases", "", optional=False)
-    national_words = r.strs(data, "national_words", "", optional=False)
-
-    r = _Reader("matters.yml")
-    data = _load_yaml(directory, r.file)
-    matters = {}
-    for i, m in enumerate(r.items(data, "matters", "")):
-        w = f"matters[{i}]"
-        key = r.req(m, "key", w)
-        matters[key] = Matter(key, r.req(m, "name", w), r.strs(m, "aliases", w, optional=False))
-    rename_words = r.strs(data, "rename_words", "", optional=False)
-    company_words = r.strs(data, "company_words", "", optional=False)
-
-    r = _Reader("forms.yml")
-    data = _load_yaml(directory, r.file)
-    forms = {}
-    for i, f in enumerate(r.items(data, "forms", "")):
-        w = f"forms[{i}]"
-        key = r.req(f, "key", w)
-        forms[key] = _form(r, f, key, w)
-
-    r = _Reader("contacts.yml")
-    data = _load_yaml(directory, r.file)
-    contacts = {}
-    for i, c in enumerate(r.items(data, "contacts", "")):
-        w = f"contacts[{i}]"
-        key = r.req(c, "key", w)
-        line = c.get("phone_line", "")
-        if not isinstance(line, str):
-            raise r.fail(f"{w}.phone_line", "must be the seed's phone line as text (may be empty)")
-        contacts[key] = Contact(
-            key=key, name=r.req(c, "name", w), phones=tuple(PHONE_PATTERN.findall(line)),
-            handles=r.req(c, "handles", w), source=r.req(c, "source", w), aliases=r.strs(c, "aliases", w),
-            address=r.str(c, "address", w, optional=True), person=r.str(c, "person", w, optional=True),
-            note=r.str(c, "note", w, optional=True),
-        )
-
-    r = _Reader("policies.yml")
-    data = _load_yaml(directory, r.file)
-    policies = {}
-    for i, p in enumerate(r.items(data, "policies", "")):
-        w = f"policies[{i}]"
-        key = r.req(p, "key", w)
-        policies[key] = Policy(key, r.req(p, "title", w), r.req(p, "text", w), r.req(p, "source", w),
-                               r.strs(p, "aliases", w), r.str(p, "note", w, optional=True),
-                               r.strs(p, "procedures", w))
-
-    r = _Reader("aspects.yml")
-    data = _load_yaml(directory, r.file)
-    aspects = tuple(Aspect(r.req(a, "key", f"aspects[{i}]"), r.req(a, "name", f"aspects[{i}]"),
-                           r.strs(a, "aliases", f"aspects[{i}]", optional=False))
-                    for i, a in enumerate(r.items(data, "aspects", "")))
-
-    r = _Reader("scope.yml")
-    data = _load_yaml(directory, r.file)
-    out_of_scope = r.strs(data, "out_of_scope_terms", "", optional=False)
-    silent_topics = tuple(SilentTopic(r.req(t, "topic", f"silent_topics[{i}]"),
-                                      r.strs(t, "aliases", f"silent_topics[{i}]", optional=False))
-                          for i, t in enumerate(r.items(data, "silent_topics", "")))
-
-    r = _Reader("holidays.yml")
-    data = _load_yaml(directory, r.file)
-    years = data.get("years") or {}
-    if not isinstance(years, dict):
-        raise r.fail("years", "must be a mapping of year to holidays and workdays")
-    holidays: dict[int, dict[str, tuple[str, ...]]] = {}
-    for year, days in years.items():
-        if not isinstance(year, int) or not isinstance(days, dict):
-            raise r.fail(f"years[{year}]", "must be a year with holidays and workdays lists")
-        holidays[year] = {k: tuple(str(d) for d in days.get(k) or ()) for k in ("holidays", "workdays")}
-
-    r = _Reader("sources.yml")
-    data = _load_yaml(directory, r.file)
-    sources = data.get("sources")
-    if not isinstance(sources, dict) or not all(isinstance(v, str) and v for v in sources.values()):
-        raise r.fail("sources", "must map each seed file name to its title")
-
-    r = _Reader("procedures.yml")
-    data = _load_yaml(directory, r.file)
-    parts = {"certificates": certificates, "matters": matters, "contacts": contacts, "forms": forms}
-    procedures: dict[str, Procedure] = {}
-    for i, p in enumerate(r.items(data, "procedures", "")):
-        proc = _procedure(r, p, i, parts)
-        if proc.code in procedures:
-            raise r.fail(f"procedures[{proc.code}]", "code appears twice")
-        procedures[proc.code] = proc
-    for f in forms.values():
-        for code in f.used_by:
-            if code not in procedures:
-                raise KnowledgeError("forms.yml", f"forms[{f.key}].used_by", f"names unknown procedure {code!r}")
-
-    return KnowledgeBase(
-        certificates=certificates, training_aliases=training_aliases, huzhou_aliases=huzhou_aliases,
-        national_words=national_words,
-        matters=matters, rename_words=rename_words, company_words=company_words, procedures=procedures,
-        forms=forms, contacts=contacts, policies=policies, aspects=aspects,
-        out_of_scope_terms=out_of_scope, silent_topics=silent_topics, sources=sources, holidays=holidays,
+    d = Path(directory)
+    certs: CertificatesFile = _parse(d, "certificates.yml", CertificatesFile)
+    matters: MattersFile = _parse(d, "matters.yml", MattersFile)
+    forms: FormsFile = _parse(d, "forms.yml", FormsFile)
+    contacts: ContactsFile = _parse(d, "contacts.yml", ContactsFile)
+    policies: PoliciesFile = _parse(d, "policies.yml", PoliciesFile)
+    aspects: AspectsFile = _parse(d, "aspects.yml", AspectsFile)
+    scope: ScopeFile = _parse(d, "scope.yml", ScopeFile)
+    holidays: HolidaysFile = _parse(d, "holidays.yml", HolidaysFile)
+    sources: SourcesFile = _parse(d, "sources.yml", SourcesFile)
+    checks: ChecksFile = _parse(d, "checks.yml", ChecksFile)
+    notes: NotesFile = _parse(d, "notes.yml", NotesFile)
+    statuses: StatusesFile = _parse(d, "statuses.yml", StatusesFile)
+    procedures: ProceduresFile = _parse(d, "procedures.yml", ProceduresFile)
+    _unique("procedures.yml", "procedures", [p.code for p in procedures.procedures])
+    _unique("notes.yml", "notes", [n.key for n in notes.notes])
+    kb = KnowledgeBase(
+        certificates={c.key: c for c in certs.certificates}, training_aliases=certs.training_aliases,
+        huzhou_aliases=certs.huzhou_aliases, national_words=certs.national_words,
+        matters={m.key: m for m in matters.matters}, rename_words=matters.rename_words,
+        company_words=matters.company_words, procedures={p.code: p for p in procedures.procedures},
+        forms={f.key: f for f in forms.forms}, contacts={c.key: c for c in contacts.contacts},
+        policies={p.key: p for p in policies.policies}, aspects=aspects.aspects,
+        out_of_scope_terms=scope.out_of_scope_terms, silent_topics=scope.silent_topics, sources=dict(sources.sources),
+        holidays={year: {"holidays": tuple(map(str, days.holidays)), "workdays": tuple(map(str, days.workdays))}
+                  for year, days in (holidays.years or {}).items()},
+        checks={c.key: c for c in checks.checks}, notes=notes.notes, statuses={s.key: s for s in statuses.statuses},
+        fallback_contacts=contacts.fallback,
     )
+    _check_procedures(kb)
+    _check_references(kb)
+    for code, p in kb.procedures.items():
+        kb.procedures[code] = p.copy(update={"conditions": tuple(
+            c.copy(update={"question": kb.checks[c.check].question, "follow_up": kb.checks[c.check].follow_up})
+            for c in p.conditions)})
+    return kb
 
 
 @lru_cache(maxsize=1)

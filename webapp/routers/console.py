@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.answers.checklist import build_checklist
 from bot.applications.importer import read_applications
-from bot.dialogue.status import STATUS_WORDS
 from bot.dialogue.understanding import Context
 from bot.rules import idnumber
 from bot.rules.privacy import mask_id
@@ -74,7 +73,7 @@ async def procedure(request: Request, code: str, user: CurrentUser, state: State
     proc = state.kb.procedures.get(code)
     if proc is None:
         return page(request, "message.html", status_code=404, user=user, message=f"没有事项代码 {code}")
-    return page(request, "procedure.html", user=user, proc=proc, guide=state.answers.procedure([code], "guide"),
+    return page(request, "procedure.html", user=user, proc=proc, guide=state.answers.procedure([code], []),
                 checklist=build_checklist(state.kb, code))
 
 
@@ -97,7 +96,7 @@ async def applications(request: Request, user: CurrentUser, state: State,
     records = state.store.find(id_number=check.number, name=name)
     masked = mask_id(check.number)
     record_lookup(state.engine, username=user.username, subject=masked, records=[r.application_no for r in records])
-    rows = [{"record": r, "title": state.kb.procedures[r.procedure_code].title, "status": STATUS_WORDS[r.status]}
+    rows = [{"record": r, "title": state.kb.procedures[r.procedure_code].title, "status": state.kb.statuses[r.status].label}
             for r in records]
     return page(request, "applications.html", user=user, rows=rows, masked=masked, searched=True)
 
