@@ -14,9 +14,8 @@ from actions.services import Services, default_services
 from bot.answers.render import Reply
 from bot.dialogue.status import StatusState, asks_status
 from bot.dialogue.understanding import Context
-from bot.rules.idnumber import find_id, find_name
+from bot.rules.idnumber import find_name, mask_text, read_id
 from bot.rules.onetrip import OneTripState, asks_one_trip, read_facts
-from bot.rules.privacy import mask_text
 
 logger = logging.getLogger(__name__)
 FLOW_ANSWER_INTENTS = frozenset({"affirm", "deny", "inform_situation", "choose_option", "inform_certificate"})
@@ -78,7 +77,7 @@ class Router:
 
     def _flow(self, text: str, intent: str | None, tracker: Tracker, preferred: str) -> str | None:
         active = tracker.get_slot(slots.FLOW)
-        if find_id(text):
+        if read_id(text).number:
             return slots.FLOW_STATUS
         if active == slots.FLOW_STATUS and (intent == "inform_identity" or (find_name(text) and len(text) <= 12)):
             return slots.FLOW_STATUS

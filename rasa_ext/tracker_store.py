@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot.rules.privacy import mask_data
+from bot.rules.idnumber import mask_data
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

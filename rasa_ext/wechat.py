@@ -22,7 +22,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from bot.rules.privacy import mask_text
+from bot.rules.idnumber import mask_text
 from rasa_ext.wechat_format import TIMEOUT, UNSUPPORTED, WELCOME_PAYLOAD, OptionMemory, render
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from bot.dialogue.questions import QuestionAnswerer
 from bot.dialogue.status import StatusService, StatusState
 from bot.dialogue.understanding import Context
 from bot.rules import idnumber
-from bot.rules.privacy import mask_text
+from bot.rules.idnumber import mask_text, read_id
 from bot.rules.workdays import WorkCalendar
 from bot.settings import Settings
 from webapp.main import create_app
@@ -44,14 +44,27 @@ def test_masking_hides_every_id_number(digits, before, after):
 
 
 @BOUNDED
+@given(digits=st.from_regex(r"[1-9][0-9]{16}", fullmatch=True), cuts=st.lists(st.integers(1, 17), max_size=4),
+       separator=st.sampled_from([" ", "  ", "-", "—", "–", ".", "\u3000", "·"]))
+def test_whatever_the_reader_reads_is_masked(digits, cuts, separator):
+    number = digits + idnumber.check_digit(digits)
+    written = number
+    for cut in sorted(set(cuts), reverse=True):
+        written = written[:cut] + separator + written[cut:]
+    text = f"号码{written}。"
+    assert read_id(text).number == number
+    assert number[3:16] not in idnumber.clean(mask_text(text))
+
+
+@BOUNDED
 @given(text=ANY_TEXT)
 def test_status_turn_never_crashes_or_echoes_an_id(kb, store, text):
     service = StatusService(kb, store, WorkCalendar(), max_attempts=5)
     turn = service.turn(text, StatusState())
     assert turn.text
-    found = idnumber.find_id(text)
-    if found and len(idnumber.clean(found)) == 18:
-        assert idnumber.clean(found) not in turn.text
+    found = read_id(text).number
+    if found:
+        assert found not in turn.text
 
 
 @pytest.fixture(scope="module")

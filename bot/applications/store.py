@@ -13,7 +13,7 @@ from sqlalchemy import Column, Date, DateTime, Integer, String, Text, create_eng
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
-from bot.rules.privacy import mask_text
+from bot.rules.idnumber import mask_text
 
 Base = declarative_base()
 

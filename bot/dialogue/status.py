@@ -10,7 +10,7 @@ from bot.answers.render import Answers
 from bot.applications.store import ApplicationRecord, StatusStore
 from bot.knowledge.base import KnowledgeBase
 from bot.rules import idnumber
-from bot.rules.privacy import mask_id
+from bot.rules.idnumber import mask_id
 from bot.rules.workdays import WorkCalendar
 
 ASKS_STATUS = re.compile(
@@ -80,7 +80,7 @@ class StatusService:
         """Handle one message in the status conversation."""
         if state.failures >= self.max_attempts:
             return StatusTurn(self.locked_text(), state, done=True)
-        raw_id = idnumber.find_id(text)
+        raw_id = idnumber.read_id(text).number
         name = idnumber.find_name(text) or state.name
         if raw_id:
             check = idnumber.validate(raw_id, self.today)

@@ -11,7 +11,7 @@ from bot.applications.importer import read_applications
 from bot.dialogue.status import STATUS_WORDS
 from bot.dialogue.understanding import Context
 from bot.rules import idnumber
-from bot.rules.privacy import mask_id
+from bot.rules.idnumber import mask_id
 from bot.staff.accounts import audit_entries, authenticate, record_lookup
 from webapp.deps import AdminUser, CsrfChecked, CurrentUser, State, csrf_token
 from webapp.templating import templates
