@@ -12,12 +12,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import slots
 from actions.services import Services, default_services
 from bot.answers.render import Reply
+from bot.applications.limits import client_key
 from bot.dialogue.status import StatusState, asks_status
 from bot.dialogue.understanding import Context
-from bot.rules.idnumber import find_name, mask_text, read_id
+from bot.rules.idnumber import ANY_DIGIT, find_name, mask_text, read_id
 from bot.rules.onetrip import OneTripState, asks_one_trip, read_facts
 
 logger = logging.getLogger(__name__)
+LIKELY_ID_DIGITS = 15  # a number this long that is not whole is an ID number mistyped or split
 FLOW_ANSWER_INTENTS = frozenset({"affirm", "deny", "inform_situation", "choose_option", "inform_certificate"})
 
 
@@ -77,7 +79,11 @@ class Router:
 
     def _flow(self, text: str, intent: str | None, tracker: Tracker, preferred: str) -> str | None:
         active = tracker.get_slot(slots.FLOW)
-        if read_id(text).number:
+        read = read_id(text)
+        pending = active == slots.FLOW_STATUS and (tracker.get_slot(slots.FLOW_STATE) or {}).get("pending")
+        if pending and ANY_DIGIT.search(text):
+            return slots.FLOW_STATUS
+        if read.number or (read.partial and (active == slots.FLOW_STATUS or len(read.partial) >= LIKELY_ID_DIGITS)):
             return slots.FLOW_STATUS
         if active == slots.FLOW_STATUS and (intent == "inform_identity" or (find_name(text) and len(text) <= 12)):
             return slots.FLOW_STATUS
@@ -112,14 +118,13 @@ class Router:
         """Run one turn of the status look-up."""
         data = tracker.get_slot(slots.FLOW_STATE) if tracker.get_slot(slots.FLOW) == slots.FLOW_STATUS else None
         data = data or {}
-        state = StatusState(data.get("id_hash"), data.get("id_masked"), data.get("name"),
-                            int(tracker.get_slot(slots.STATUS_FAILURES) or 0))
-        turn = self.services.status.turn(text, state)
+        state = StatusState(data.get("id_hash"), data.get("id_masked"), data.get("name"), data.get("pending"))
+        client = client_key(tracker.latest_message.get("metadata"), tracker.sender_id)
+        turn = self.services.status.turn(text, state, client)
         dispatcher.utter_message(text=turn.text)
         return [
             SlotSet(slots.FLOW, None if turn.done else slots.FLOW_STATUS),
             SlotSet(slots.FLOW_STATE, None if turn.done else turn.state.as_dict()),
-            SlotSet(slots.STATUS_FAILURES, float(turn.state.failures)),
         ]
 
     def one_trip(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str,

@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.applications.store import StatusStore, init_db, make_engine
+from bot.applications.limits import LookupGuard
+from bot.applications.store import StatusStore
+from bot.database.engine import make_engine
+from bot.database.migrate import require_current
 from bot.dialogue.onetrip import OneTripService
 from bot.dialogue.questions import QuestionAnswerer
 from bot.dialogue.status import StatusService
 from bot.dialogue.understanding import Understanding
 from bot.knowledge.base import KnowledgeBase, default_knowledge
 from bot.rules.workdays import WorkCalendar
-from bot.settings import get_settings
+from bot.settings import Settings, get_settings
 
 
 @dataclass
@@ -26,13 +29,15 @@ class Services:
     store: StatusStore
 
 
-def build_services(kb: KnowledgeBase, store: StatusStore, max_attempts: int = 5) -> Services:
-    """Wire the services around one knowledge base and one status store."""
+def build_services(kb: KnowledgeBase, store: StatusStore, settings: Settings) -> Services:
+    """Wire the services around one knowledge base, one status store and the settings' limits."""
     understanding = Understanding(kb)
+    guard = LookupGuard(store.engine, max_failures=settings.max_status_attempts, window=settings.lookup_window,
+                        max_client_failures=settings.max_client_failures)
     return Services(
         kb=kb,
         questions=QuestionAnswerer(kb, understanding),
-        status=StatusService(kb, store, WorkCalendar(kb.holidays), max_attempts),
+        status=StatusService(kb, store, WorkCalendar(kb.holidays), guard, settings.id_hash_key, settings.today),
         one_trip=OneTripService(kb, understanding),
         store=store,
     )
@@ -40,9 +45,8 @@ def build_services(kb: KnowledgeBase, store: StatusStore, max_attempts: int = 5)
 
 @lru_cache(maxsize=1)
 def default_services() -> Services:
-    """Build the services from settings (DATABASE_URL) and knowledge/."""
+    """Build the services from the settings and knowledge/."""
     settings = get_settings()
     engine = make_engine(settings.database_url)
-    init_db(engine)
-    return build_services(default_knowledge(), StatusStore(engine, settings.id_hash_key),
-                          settings.max_status_attempts)
+    require_current(engine)
+    return build_services(default_knowledge(), StatusStore(engine, settings.id_hash_key), settings)

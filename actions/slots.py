@@ -7,7 +7,6 @@ ASPECT = "aspect"
 OPTIONS = "options"
 FLOW = "flow"
 FLOW_STATE = "flow_state"
-STATUS_FAILURES = "status_failures"
 
 FLOW_STATUS = "status"
 FLOW_ONE_TRIP = "onetrip"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.applications.limits import LookupGuard
 from bot.dialogue.questions import QuestionAnswerer
 from bot.dialogue.status import StatusService, StatusState
 from bot.dialogue.understanding import Context
@@ -59,8 +62,9 @@ def test_whatever_the_reader_reads_is_masked(digits, cuts, separator):
 @BOUNDED
 @given(text=ANY_TEXT)
 def test_status_turn_never_crashes_or_echoes_an_id(kb, store, text):
-    service = StatusService(kb, store, WorkCalendar(), max_attempts=5)
-    turn = service.turn(text, StatusState())
+    guard = LookupGuard(store.engine, max_failures=5, window=timedelta(minutes=15))
+    service = StatusService(kb, store, WorkCalendar(), guard, "seal-key")
+    turn = service.turn(text, StatusState(), "rest:10.0.0.1")
     assert turn.text
     found = read_id(text).number
     if found:

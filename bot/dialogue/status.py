@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.answers.render import Answers
+from bot.applications.limits import LookupGuard
 from bot.applications.store import ApplicationRecord, StatusStore
 from bot.knowledge.base import KnowledgeBase
 from bot.rules import idnumber
-from bot.rules.idnumber import mask_id
 from bot.rules.workdays import WorkCalendar
 
 ASKS_STATUS = re.compile(
@@ -37,16 +37,16 @@ def asks_status(text: str) -> bool:
 
 @dataclass
 class StatusState:
-    """What the status conversation holds between turns (never the full ID number)."""
+    """What the status conversation holds between turns (never the full ID number, a partial one only sealed)."""
 
     id_hash: str | None = None
     id_masked: str | None = None
     name: str | None = None
-    failures: int = 0
+    pending: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Return the state as slot-safe data."""
-        return {"id_hash": self.id_hash, "id_masked": self.id_masked, "name": self.name}
+        return {"id_hash": self.id_hash, "id_masked": self.id_masked, "name": self.name, "pending": self.pending}
 
 
 @dataclass
@@ -60,52 +60,57 @@ class StatusTurn:
 
 
 class StatusService:
-    """Answer status questions from the status store."""
+    """Answer status questions from the status store, within the look-up limits of the shared guard."""
 
-    def __init__(self, kb: KnowledgeBase, store: StatusStore, calendar: WorkCalendar, max_attempts: int = 5,
-                 today: date | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, store: StatusStore, calendar: WorkCalendar, guard: LookupGuard,
+                 seal_key: str, today: date | None = None) -> None:
         self.kb = kb
         self.store = store
         self.calendar = calendar
-        self.max_attempts = max_attempts
+        self.guard = guard
+        self.seal_key = seal_key
         self.today = today
         self.answers = Answers(kb)
 
     def locked_text(self) -> str:
-        """Say that look-ups stop here, and whom to call."""
-        return (f"本次对话中身份信息核对失败已达{self.max_attempts}次，为保护个人信息，暂停在线查询。"
+        """Say that look-ups are paused, and whom to call (the same whether or not the ID is on file)."""
+        minutes = int(self.guard.counter.window.total_seconds() // 60)
+        return (f"查询核对失败次数过多，为保护个人信息，在线查询已暂停，请{minutes}分钟后再试。如需帮助，"
                 + self.answers.fallback_contacts())
 
-    def turn(self, text: str, state: StatusState) -> StatusTurn:
-        """Handle one message in the status conversation."""
-        if state.failures >= self.max_attempts:
-            return StatusTurn(self.locked_text(), state, done=True)
-        raw_id = idnumber.read_id(text).number
+    def turn(self, text: str, state: StatusState, client: str) -> StatusTurn:
+        """Handle one message in the status conversation from one client."""
+        pending = idnumber.unseal(state.pending, self.seal_key) if state.pending else None
+        read = idnumber.read_id(text, pending)
         name = idnumber.find_name(text) or state.name
-        if raw_id:
-            check = idnumber.validate(raw_id, self.today)
+        if read.number:
+            check = idnumber.validate(read.number, self.today)
             if not check.ok:
-                return self._fail(state, check.problem or "")
-            state = StatusState(self.store.id_hash(check.number), mask_id(check.number), name, state.failures)
-        elif name:
-            state = StatusState(state.id_hash, state.id_masked, name, state.failures)
+                self.guard.record_failure(id_hash=None, client=client)
+                return StatusTurn(check.problem or "", StatusState(name=name))
+            state = StatusState(self.store.id_hash(check.number), idnumber.mask_id(check.number), name)
+        elif read.partial:
+            rest = idnumber.ID_LENGTH - len(read.partial)
+            return StatusTurn(f"已收到身份证号前{len(read.partial)}位，请继续输入剩余的{rest}位；"
+                              "如号码有误，请重新输入完整的18位号码。",
+                              StatusState(state.id_hash, state.id_masked, name,
+                                          idnumber.seal(read.partial, self.seal_key)))
+        else:
+            state = StatusState(state.id_hash, state.id_masked, name)
         if not state.id_hash:
-            ask = "请提供您的身份证号（18位）。" if state.name else ASK_IDENTITY
-            return StatusTurn(ask, state)
+            return StatusTurn("请提供您的身份证号（18位）。" if state.name else ASK_IDENTITY, state)
         if not state.name:
             return StatusTurn(f"已收到身份证号 {state.id_masked}，请再提供申请人的姓名。", state)
+        if self.guard.blocked(id_hash=state.id_hash, client=client):
+            return StatusTurn(self.locked_text(), StatusState(), done=True)
         records = [r for r in self.store.find_by_hash(state.id_hash) if r.name == state.name]
         if not records:
-            return self._fail(StatusState(failures=state.failures), NOT_FOUND)
-        return StatusTurn(self.report(records, state.id_masked or ""), StatusState(failures=state.failures),
-                          done=True, lookups=[r.application_no for r in records])
-
-    def _fail(self, state: StatusState, message: str) -> StatusTurn:
-        failures = state.failures + 1
-        state = StatusState(state.id_hash, state.id_masked, state.name, failures)
-        if failures >= self.max_attempts:
-            return StatusTurn(message + "\n" + self.locked_text(), state, done=True)
-        return StatusTurn(message + f"（还可尝试{self.max_attempts - failures}次）", state)
+            self.guard.record_failure(id_hash=state.id_hash, client=client)
+            if self.guard.blocked(id_hash=state.id_hash, client=client):
+                return StatusTurn(NOT_FOUND + "\n" + self.locked_text(), StatusState(), done=True)
+            return StatusTurn(NOT_FOUND, StatusState())
+        return StatusTurn(self.report(records, state.id_masked or ""), StatusState(), done=True,
+                          lookups=[r.application_no for r in records])
 
     def report(self, records: list[ApplicationRecord], id_masked: str) -> str:
         """Describe every application of one person."""
