@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         return timedelta(minutes=self.login_window_minutes)
 
     @property
+    def session_lifetime(self) -> timedelta:
+        """Return how long a console session lasts."""
+        return timedelta(hours=self.session_hours)
+
+    @property
     def cookies_secure(self) -> bool:
         """Say whether cookies are sent over HTTPS only."""
         return self.secure_cookies or self.public_url.startswith("https://")

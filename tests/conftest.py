@@ -36,7 +36,7 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "env": "development", "var_dir": tmp_path / "var", "database_url": f"sqlite:///{tmp_path / 'status.db'}",
         "id_hash_key": "test-key", "session_secret": "s" * 40, "relay_secret": "relay-test-secret",
-        "public_url": "https://assistant.example.org",
+        "public_url": "http://assistant.example.org",
     }
     values.update(overrides)
     return Settings(**values)
@@ -73,3 +73,11 @@ def domain() -> dict:
     import yaml
 
     return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def make_app(settings: Settings):
+    """Return the web app on a migrated database."""
+    from webapp.main import create_app
+
+    upgrade(make_engine(settings.database_url))
+    return create_app(settings)
