@@ -67,3 +67,12 @@ def test_a_database_made_before_migrations_is_taken_as_the_first_revision(tmp_pa
         c.execute(sa.text("DROP TABLE alembic_version"))
     upgrade(engine)
     assert current(engine) == head()
+
+
+def test_the_tables_and_the_migrations_agree(engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []

@@ -1,6 +1,7 @@
 """Bring the status store's schema to the newest revision.
 
-    python -m bot.database.migrate          # upgrade the database of DATABASE_URL to head
+    python -m bot.database.migrate                 # upgrade the database of DATABASE_URL to head
+    python -m bot.database.migrate new "message"   # write a new revision from the tables' changes
 """
 
 from __future__ import annotations
@@ -61,13 +62,29 @@ def require_current(engine: Engine) -> None:
         raise SchemaOutOfDate(f"状态库结构版本为 {at or '空'}，需要 {newest}：请先运行 make db（python -m bot.database.migrate）")
 
 
-def main() -> int:
-    """Upgrade the database of DATABASE_URL."""
+def new_revision(engine: Engine, message: str) -> None:
+    """Write a new revision with the differences between bot/database/tables.py and the upgraded database."""
+    upgrade(engine)
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.revision(config, message=message, autogenerate=True,
+                         rev_id=f"{int(head()) + 1:04d}")
+
+
+def main(argv: list[str]) -> int:
+    """Upgrade the database of DATABASE_URL, or write a new revision."""
     engine = make_engine(get_settings().database_url)
+    if argv[:1] == ["new"] and len(argv) == 2:
+        new_revision(engine, argv[1])
+        return 0
+    if argv:
+        print('用法：python -m bot.database.migrate [new "说明"]', file=sys.stderr)
+        return 2
     upgrade(engine)
     print(f"状态库已是最新结构（{current(engine)}）")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -146,6 +146,11 @@ def read_id(text: str, pending: str | None = None) -> IdRead:
     return IdRead()
 
 
+def read_all_ids(text: str) -> list[str]:
+    """Return every whole ID number written in a text, however it was written, cleaned."""
+    return [clean(m.group()) for m in WHOLE.finditer(normalize(text))]
+
+
 def mask_id(number: str) -> str:
     """Return a number for display: the first 3 characters, and the last 2 of a whole number."""
     compact = clean(number)
