@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -91,8 +94,11 @@ def test_embed_snippet_opens_the_widget(browser, tmp_path):
     host = tmp_path / "host.html"
     host.write_text(f'<!doctype html><meta charset="utf-8"><h1>协会网站</h1><script src="{WEB}/embed.js" async></script>',
                     encoding="utf-8")
+    # The association's site: another origin (over http, as a real site is), embedding the widget.
+    site = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
+    threading.Thread(target=site.serve_forever, daemon=True).start()
     page = browser.new_page(viewport={"width": 1024, "height": 768})
-    page.goto(host.as_uri())
+    page.goto(f"http://127.0.0.1:{site.server_address[1]}/host.html")
     page.click("#jl-chat-launcher")
     frame = page.frame_locator("iframe[title='监理工程师证书办事助手']")
     frame.locator("#chat-input").fill("湖州市监理协会的地址在哪里")
@@ -101,6 +107,15 @@ def test_embed_snippet_opens_the_widget(browser, tmp_path):
     frame.locator(f".msg.bot .bubble:has-text('{address}')").wait_for(timeout=15000)
     page.screenshot(path=str(SHOTS / "embed.png"))
     page.close()
+    site.shutdown()
+
+
+def test_the_page_keeps_no_full_id_number(phone):
+    phone.goto(WEB + "/")
+    ask(phone, "查询办理进度，身份证号 330502-19850312-0112，姓名张伟")
+    assert "330502-19850312-0112" in phone.locator(".msg.user .bubble").last.inner_text()
+    stored = phone.evaluate("localStorage.getItem('jl-chat-v1')")
+    assert "19850312" not in stored and "330*************12" in stored
 
 
 def test_console_login_search_guide_and_lookup(browser):
