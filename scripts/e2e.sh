@@ -32,5 +32,5 @@ curl -sf -H 'Content-Type: application/json' -d '{"sender":"warmup","message":"ä
 # Channels and abuse against the running servers: WeChat, the chat page in headless Chromium, the limits.
 .venv/bin/python -m pytest -q tests_e2e || { status=$?; tail -n 40 "$work/serve.log"; exit $status; }
 # Nothing the conversations above held may have left an ID number, in any written form, in any table.
-.venv/bin/python scripts/check_stored_ids.py --db "$TRACKER_DB" --db "$DATABASE_URL" \
+PYTHONPATH=. .venv/bin/python scripts/check_stored_ids.py --db "$TRACKER_DB" --db "$DATABASE_URL" \
   "$SHARED/eval/applications.csv" "$SHARED/eval/dev_cases.yml" tests_e2e/test_abuse.py

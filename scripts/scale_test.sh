@@ -58,5 +58,5 @@ for _ in $(seq 1 180); do
   sleep 1
 done
 SCALE_WORK="$work" .venv/bin/python -m pytest -q tests_scale || { tail -n 30 "$work"/rasa-*.log; exit 1; }
-.venv/bin/python scripts/check_stored_ids.py --db "postgresql://postgres@127.0.0.1:$TEST_PG_PORT/tracker" \
+PYTHONPATH=. .venv/bin/python scripts/check_stored_ids.py --db "postgresql://postgres@127.0.0.1:$TEST_PG_PORT/tracker" \
   --db "$DATABASE_URL" ../shared/eval/applications.csv tests_scale/test_scale_out.py
