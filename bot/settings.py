@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseSettings, Field, root_validator
+from pydantic import BaseSettings, Field, root_validator, validator
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS = ("id_hash_key", "session_secret", "relay_secret")
@@ -31,7 +31,7 @@ class SettingsError(RuntimeError):
 class Settings(BaseSettings):
     """Every setting of the assistant, with its default."""
 
-    env: Literal["development", "production"] = "development"
+    env: Literal["development", "production"] = Field("development", description="ENV=production in production")
     var_dir: Path = ROOT / "var"
 
     # Ports and addresses of the processes on one machine (scripts/serve.sh starts them).
@@ -78,6 +78,16 @@ class Settings(BaseSettings):
     class Config:
         env_file_encoding = "utf-8"
         case_sensitive = False
+
+    @validator("env", pre=True)
+    def known_environment(cls, value: object) -> str:
+        """Read ENV; a path there is the POSIX shell's own ENV (its start-up file), not ours."""
+        text = str(value or "").strip().lower()
+        if text in ("", "development") or "/" in text:
+            return "development"
+        if text == "production":
+            return "production"
+        raise ValueError(f"ENV 应为 development 或 production，而不是 {value!r}")
 
     @root_validator(skip_on_failure=True)
     def fill_defaults(cls, values: dict[str, Any]) -> dict[str, Any]:

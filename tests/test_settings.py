@@ -56,3 +56,11 @@ def test_shell_exports_for_the_scripts(monkeypatch, capsys):
     monkeypatch.setenv("ENV", "production")
     get_settings.cache_clear()
     assert main(["--shell"]) == 1
+
+
+def test_the_shells_own_env_variable_is_not_taken_for_ours(monkeypatch):
+    monkeypatch.setenv("ENV", "/root/.shrc")
+    assert Settings().env == "development"
+    monkeypatch.setenv("ENV", "prodution")
+    with pytest.raises(ValueError, match="development 或 production"):
+        Settings()
