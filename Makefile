@@ -7,7 +7,7 @@ MODEL := models/assistant.tar.gz
 JIEBA_DICT := .build/jieba/kb_terms.txt
 TRAIN_INPUTS := $(shell find data knowledge -name '*.yml') config.yml domain.yml rasa_ext/nlu.py bot/language/*.py bot/language/text.py
 
-.PHONY: run test setup train db import user lint unit validate stories nlu-quality browser e2e scale bench clean
+.PHONY: run test setup train db migration import user lint unit validate stories nlu-quality browser e2e scale bench clean
 
 run: setup $(MODEL) db
 	scripts/serve.sh
@@ -33,8 +33,14 @@ $(MODEL): $(JIEBA_DICT) data/nlu/kb_generated.yml $(TRAIN_INPUTS)
 
 train: $(MODEL)
 
+# The status store's schema: upgrade to the newest revision (Alembic, bot/database/migrations).
 db: setup
-	source scripts/env.sh && $(PY) -c "from bot.settings import get_settings; from bot.applications.store import make_engine, init_db; init_db(make_engine(get_settings().database_url))"
+	source scripts/env.sh && $(PY) -m bot.database.migrate
+
+# A new revision from the changes in bot/database/tables.py:  make migration MESSAGE="what changed"
+migration: db
+	@test -n "$(MESSAGE)" || { echo 'usage: make migration MESSAGE="what changed"'; exit 2; }
+	source scripts/env.sh && $(PY) -m bot.database.migrate new "$(MESSAGE)"
 
 import: db
 	@test -n "$(FILE)" || { echo "usage: make import FILE=path.csv"; exit 2; }

@@ -1,26 +1,36 @@
-"""What every action shares: sending an answer, reading the conversation's context, keeping it."""
+"""What every action shares: its services, sending an answer, reading and keeping the conversation's context."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
+from actions.services import Services, default_services
 from bot.answers.model import Answer
 from bot.dialogue.questions import Context
 from bot.language.parse import Parse
 
 
-def send(dispatcher: CollectingDispatcher, answer: Any) -> None:
+class WithServices:
+    """Give an action the injected services, or the process-wide ones."""
+
+    def __init__(self, services: Services | None = None) -> None:
+        self._services = services
+
+    @property
+    def services(self) -> Services:
+        """Return the services."""
+        if self._services is None:
+            self._services = default_services()
+        return self._services
+
+
+def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     """Send an answer: its text and buttons, and its structure as a custom payload."""
-    if isinstance(answer, Answer):
-        buttons = [{"title": b.title, "payload": b.payload} for b in answer.buttons]
-        dispatcher.utter_message(text=answer.text(), buttons=buttons or None, json_message=answer.payload())
-    else:
-        dispatcher.utter_message(text=answer.text, buttons=answer.buttons or None)
+    buttons = [{"title": b.title, "payload": b.payload} for b in answer.buttons]
+    dispatcher.utter_message(text=answer.text(), buttons=buttons or None, json_message=answer.payload())
 
 
 def parse_of(tracker: Tracker) -> Parse:
@@ -31,6 +41,11 @@ def parse_of(tracker: Tracker) -> Parse:
 def intent_of(tracker: Tracker) -> str | None:
     """Return the intent of the latest message."""
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def text_of(tracker: Tracker) -> str:
+    """Return the text of the latest message."""
+    return tracker.latest_message.get("text") or ""
 
 
 def context_of(tracker: Tracker) -> Context:

@@ -10,12 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.common import context_of, intent_of, parse_of, send
-from actions.services import Services, default_services
-from bot.dialogue.onetrip import OneTrip
+from actions.common import WithServices, context_of, intent_of, parse_of, send
 from bot.language import entities as e
 from bot.language.situation import FACT_ENTITIES, facts_from
-from bot.rules.onetrip import Facts
+from bot.rules.onetrip import Facts, Verdict, implied_variant
 
 # Replies that answer the deciding questions (besides messages that state facts).
 ANSWER_INTENTS = frozenset({"inform_situation", "affirm", "deny", "ask_one_trip", "choose_option",
@@ -24,24 +22,8 @@ ANSWER_INTENTS = frozenset({"inform_situation", "affirm", "deny", "ask_one_trip"
 AFFIRMED = {e.VALIDITY: "valid", e.PROXY: "no", e.OTHER_REGISTRATION: "no", e.READY: "yes"}
 
 
-class _WithServices:
-    """Give an action the injected services, or the process-wide ones."""
-
-    def __init__(self, services: Services | None = None) -> None:
-        self._services = services
-
-    @property
-    def services(self) -> Services:
-        """Return the services."""
-        if self._services is None:
-            self._services = default_services()
-        return self._services
-
-    @property
-    def one_trip(self) -> OneTrip:
-        """Return the one-trip verdict over the services."""
-        s = self.services
-        return OneTrip(s.kb, s.answers, s.questions)
+class _Verdicts(WithServices):
+    """Read the facts of a case from the slots and decide its verdict."""
 
     def facts(self, tracker: Tracker, codes: list[str]) -> Facts:
         """Return the facts of the case, from the slots that keep what the person said."""
@@ -50,8 +32,15 @@ class _WithServices:
         return facts_from(values, tracker.get_slot(slots.MATERIALS_NAMED) or [],
                           tracker.get_slot(slots.MATERIALS_MISSING) or [], proc, self.services.today())
 
+    def verdict(self, tracker: Tracker, codes: list[str], *, final: bool) -> Verdict:
+        """Decide the verdict for the procedure from what the person said (the variant read from it if unsaid)."""
+        facts = self.facts(tracker, codes)
+        proc = self.services.kb.procedures[codes[0]]
+        variant = tracker.get_slot(slots.VARIANT) or implied_variant(proc, facts)
+        return self.services.one_trip.verdict(codes, facts, variant, final=final)
 
-class ValidateOneTripForm(_WithServices, FormValidationAction):
+
+class ValidateOneTripForm(_Verdicts, FormValidationAction):
     """Settle the procedure, then read the deciding facts from whatever the person says."""
 
     def name(self) -> str:
@@ -65,7 +54,7 @@ class ValidateOneTripForm(_WithServices, FormValidationAction):
         names = parse.certificates or parse.matters or parse.implied_certificate or parse.ordinal is not None
         if current and not names:
             return {}
-        d = self.one_trip.resolve(parse, context_of(tracker))
+        d = self.services.one_trip.resolve(parse, context_of(tracker))
         if d.kind == "answer":
             return {slots.TRIP_PROCEDURE: d.codes, slots.PROCEDURE: d.codes, slots.OPTIONS: None,
                     slots.CERTIFICATE: d.certificate, slots.MATTER: d.matter, slots.VARIANT: d.variant}
@@ -85,14 +74,13 @@ class ValidateOneTripForm(_WithServices, FormValidationAction):
         if asked and intent == "affirm":
             out = {name: value for name, value in AFFIRMED.items() if tracker.get_slot(name) is None}
             tracker.slots.update(out)
-        verdict = self.one_trip.verdict(codes, self.facts(tracker, codes), tracker.get_slot(slots.VARIANT),
-                                        final=False)
+        verdict = self.verdict(tracker, codes, final=False)
         if verdict.kind != "ask" or (asked and (intent in ANSWER_INTENTS or parse_of(tracker).states_facts)):
             return {**out, slots.TRIP_ANSWERED: True}
         return out
 
 
-class ActionAskTripProcedure(_WithServices, Action):
+class ActionAskTripProcedure(_Verdicts, Action):
     """Ask which certificate (or which matter) the one-trip question is about."""
 
     def name(self) -> str:
@@ -109,7 +97,7 @@ class ActionAskTripProcedure(_WithServices, Action):
         return []
 
 
-class ActionAskTripAnswered(_WithServices, Action):
+class ActionAskTripAnswered(_Verdicts, Action):
     """Ask every deciding question still open, in one message."""
 
     def name(self) -> str:
@@ -118,13 +106,11 @@ class ActionAskTripAnswered(_WithServices, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         codes = tracker.get_slot(slots.TRIP_PROCEDURE)
-        facts = self.facts(tracker, codes)
-        verdict = self.one_trip.verdict(codes, facts, tracker.get_slot(slots.VARIANT), final=False)
-        send(dispatcher, self.one_trip.render(self.services.kb.procedures[codes[0]], verdict, facts))
+        send(dispatcher, self.services.one_trip.render(codes, self.verdict(tracker, codes, final=False)))
         return [SlotSet(slots.TRIP_ASKED, True)]
 
 
-class ActionOneTripVerdict(_WithServices, Action):
+class ActionOneTripVerdict(_Verdicts, Action):
     """Give the verdict: zero trips, one, two visits, not yet, cannot, or what the documents leave open."""
 
     def name(self) -> str:
@@ -133,9 +119,7 @@ class ActionOneTripVerdict(_WithServices, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         codes = tracker.get_slot(slots.TRIP_PROCEDURE)
-        facts = self.facts(tracker, codes)
-        verdict = self.one_trip.verdict(codes, facts, tracker.get_slot(slots.VARIANT), final=True)
-        send(dispatcher, self.one_trip.render(self.services.kb.procedures[codes[0]], verdict, facts))
+        send(dispatcher, self.services.one_trip.render(codes, self.verdict(tracker, codes, final=True)))
         reset = [SlotSet(name, None) for name in (*FACT_ENTITIES, slots.MATERIALS_NAMED, slots.MATERIALS_MISSING,
                                                   slots.TRIP_PROCEDURE, slots.TRIP_ANSWERED, slots.TRIP_ASKED)]
         return [*reset, SlotSet(slots.PROCEDURE, codes), SlotSet(slots.ASPECT, ["trips"])]

@@ -8,13 +8,18 @@ from datetime import date
 from functools import lru_cache
 
 from bot.answers.render import Answers
-from bot.applications.store import StatusStore, init_db, make_engine
-from bot.dialogue.questions import Questions
+from bot.applications.limits import LookupGuard
+from bot.applications.store import StatusStore
+from bot.database.engine import make_engine
+from bot.database.migrate import require_current
+from bot.dialogue.onetrip import OneTrip
+from bot.dialogue.questions import QuestionAnswerer, Questions
+from bot.dialogue.status import StatusLookup
 from bot.knowledge.base import KnowledgeBase, default_knowledge
 from bot.knowledge.lexicon import Lexicon, default_lexicon
 from bot.language.names import NameReader
 from bot.rules.workdays import WorkCalendar
-from bot.settings import get_settings
+from bot.settings import Settings, get_settings
 
 
 @dataclass
@@ -23,27 +28,32 @@ class Services:
 
     kb: KnowledgeBase
     answers: Answers
-    questions: Questions
-    names: NameReader
+    questions: QuestionAnswerer
+    status: StatusLookup
+    one_trip: OneTrip
     store: StatusStore
-    calendar: WorkCalendar
     today: Callable[[], date]
-    max_attempts: int = 5
 
 
-def build_services(kb: KnowledgeBase, lexicon: Lexicon, store: StatusStore, *, today: Callable[[], date],
-                   max_attempts: int = 5) -> Services:
-    """Wire the services around one knowledge base, lexicon and status store."""
-    return Services(kb=kb, answers=Answers(kb), questions=Questions(kb), names=NameReader(lexicon.names),
-                    store=store, calendar=WorkCalendar(kb.holidays), today=today, max_attempts=max_attempts)
+def build_services(kb: KnowledgeBase, lexicon: Lexicon, store: StatusStore, settings: Settings, *,
+                   today: Callable[[], date] | None = None) -> Services:
+    """Wire the services around one knowledge base, lexicon and status store, with the settings' limits."""
+    answers = Answers(kb, WorkCalendar(kb.holidays))
+    guard = LookupGuard(store.engine, max_failures=settings.max_status_attempts, window=settings.lookup_window,
+                        max_client_failures=settings.max_client_failures)
+    fixed = settings.today
+    return Services(
+        kb=kb, answers=answers, questions=QuestionAnswerer(kb, answers),
+        status=StatusLookup(kb, store, answers, NameReader(lexicon.names), guard, settings.id_hash_key),
+        one_trip=OneTrip(kb, answers, Questions(kb)), store=store,
+        today=today or ((lambda: fixed) if fixed else date.today),
+    )
 
 
 @lru_cache(maxsize=1)
 def default_services() -> Services:
-    """Build the services from settings (DATABASE_URL, ASSISTANT_TODAY …) and knowledge/."""
+    """Build the services from the settings and knowledge/."""
     settings = get_settings()
     engine = make_engine(settings.database_url)
-    init_db(engine)
-    fixed = settings.today
-    return build_services(default_knowledge(), default_lexicon(), StatusStore(engine, settings.id_hash_key),
-                          today=(lambda: fixed) if fixed else date.today, max_attempts=settings.max_status_attempts)
+    require_current(engine)
+    return build_services(default_knowledge(), default_lexicon(), StatusStore(engine, settings.id_hash_key), settings)

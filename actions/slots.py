@@ -18,7 +18,6 @@ ID_HASH = "id_hash"
 ID_MASKED = "id_masked"
 ID_PENDING = "id_pending"
 APPLICANT_NAME = "applicant_name"
-STATUS_FAILURES = "status_failures"
 
 TRIP_PROCEDURE = "trip_procedure"
 TRIP_ANSWERED = "trip_answered"

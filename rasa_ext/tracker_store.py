@@ -1,9 +1,8 @@
-"""An SQL tracker store that never writes a full ID number to the conversation store."""
+"""An SQL tracker store that never writes a whole or partial ID number to the conversation store."""
 
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +11,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot.rules.privacy import mask_data
+from bot.rules.idnumber import mask_data
+from bot.settings import get_settings
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -24,25 +24,25 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 class MaskingSQLTrackerStore(SQLTrackerStore):
-    """Store events like SQLTrackerStore, with ID numbers masked in every stored field.
+    """Store events like SQLTrackerStore, with ID numbers masked in every stored field (text and parse_data).
 
-    Connection settings not given in endpoints.yml come from TRACKER_DIALECT, TRACKER_HOST,
-    TRACKER_PORT, TRACKER_DB, TRACKER_USER and TRACKER_PASSWORD (default: SQLite var/tracker.db).
+    Connection settings not given in endpoints.yml come from the settings (TRACKER_DIALECT, TRACKER_HOST,
+    TRACKER_PORT, TRACKER_DB, TRACKER_USER, TRACKER_PASSWORD; default: SQLite var/tracker.db).
     Events are not streamed to an event broker, so no unmasked copy leaves the process.
     """
 
     def __init__(self, domain: Domain | None = None, **kwargs: Any) -> None:
-        env = os.environ.get
-        settings = {
-            "dialect": env("TRACKER_DIALECT", "sqlite"),
-            "host": env("TRACKER_HOST") or None,
-            "port": env("TRACKER_PORT") or None,
-            "db": env("TRACKER_DB", "var/tracker.db"),
-            "username": env("TRACKER_USER") or None,
-            "password": env("TRACKER_PASSWORD") or None,
+        settings = get_settings()
+        connection = {
+            "dialect": settings.tracker_dialect,
+            "host": settings.tracker_host or None,
+            "port": settings.tracker_port,
+            "db": settings.tracker_db,
+            "username": settings.tracker_user or None,
+            "password": settings.tracker_password or None,
         }
-        settings.update({k: v for k, v in kwargs.items() if v is not None})
-        super().__init__(domain=domain, **settings)
+        connection.update({k: v for k, v in kwargs.items() if v is not None})
+        super().__init__(domain=domain, **connection)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
 

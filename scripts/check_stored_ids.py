@@ -1,25 +1,72 @@
-"""Fail when a tracker-store SQLite file holds any ID number found in the given files.
+"""Fail when a database holds, in any table, any ID number used in a run, in any written form.
 
-    python scripts/check_stored_ids.py TRACKER_DB FILE [FILE ...]
+    python scripts/check_stored_ids.py --db URL_OR_SQLITE_FILE [--db ...] FILE [FILE ...]
+
+The ID numbers are read out of the given files with the assistant's own reader (bot.rules.idnumber),
+so every form the assistant can read is looked for: a stored cell fails when the reader finds one of
+those numbers in it, or when its digits, separators dropped, contain the number's birth date and
+sequence (a number written with any separator, or split over two messages into one cell).
 """
 
 from __future__ import annotations
 
+import argparse
 import re
-import sqlite3
 import sys
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from bot.rules.idnumber import clean, mask_id, read_all_ids
+
+NOT_DIGITS = re.compile(r"[^0-9]")
+
+
+def engine_for(target: str) -> sa.engine.Engine:
+    """Return an engine for a SQLAlchemy URL or a SQLite file path."""
+    return sa.create_engine(target if "://" in target else f"sqlite:///{target}", future=True)
+
+
+def leaks_in(cell: str, ids: set[str]) -> set[str]:
+    """Return the ID numbers a stored value holds, however written."""
+    found = {number for number in read_all_ids(cell) if number in ids}
+    digits = NOT_DIGITS.sub("", clean(cell))
+    return found | {number for number in ids if number[6:17] in digits}
+
+
+def scan(target: str, ids: set[str]) -> tuple[int, int, set[str]]:
+    """Return (tables, rows, leaked numbers) of every table of one database."""
+    engine = engine_for(target)
+    metadata = sa.MetaData()
+    metadata.reflect(engine)
+    rows = 0
+    leaked: set[str] = set()
+    with engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            for row in connection.execute(sa.select(table)):
+                rows += 1
+                for value in row:
+                    if value is not None:
+                        leaked |= leaks_in(str(value), ids)
+    engine.dispose()
+    return len(metadata.tables), rows, leaked
+
 
 def main(argv: list[str]) -> int:
-    """Compare every stored event with the ID numbers of the given files."""
-    db, *files = argv
-    ids = {m.upper() for f in files for m in re.findall(r"\d{17}[\dXx]", Path(f).read_text(encoding="utf-8"))}
-    rows = sqlite3.connect(db).execute("select data from events").fetchall()
-    stored = "".join(r[0] for r in rows).upper()
-    leaked = sorted(i for i in ids if i in stored)
-    print(f"tracker store: {len(rows)} events checked against {len(ids)} ID numbers, {len(leaked)} found in full")
-    return 1 if leaked or not rows else 0
+    """Scan each database for the ID numbers of the given files."""
+    parser = argparse.ArgumentParser(prog="check_stored_ids.py")
+    parser.add_argument("--db", action="append", required=True, help="SQLAlchemy URL or SQLite file")
+    parser.add_argument("files", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    ids = {number for f in args.files for number in read_all_ids(f.read_text(encoding="utf-8"))}
+    failed = not ids
+    for target in args.db:
+        tables, rows, leaked = scan(target, ids)
+        name = target.rsplit("@", 1)[-1]
+        print(f"{name}: {rows} rows in {tables} tables checked against {len(ids)} ID numbers, "
+              f"{len(leaked)} found{': ' + ', '.join(sorted(mask_id(n) for n in leaked)) if leaked else ''}")
+        failed = failed or bool(leaked) or rows == 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,12 +1,11 @@
-# Embedded defaults for one machine; every value can be overridden from the environment.
-# Ports (override to run several checkouts side by side).
-export RASA_PORT="${RASA_PORT:-5005}" ACTIONS_PORT="${ACTIONS_PORT:-5055}" WEB_PORT="${WEB_PORT:-8000}"
+# Settings for the shell scripts. The defaults live in bot/settings.py (the one place); environment
+# variables override them, there and here. Ports of test-only servers follow below.
+_assistant_settings=$(.venv/bin/python -m bot.settings --shell) || { echo "scripts/env.sh: the settings cannot be read" >&2; return 1; }
+eval "$_assistant_settings"
+unset _assistant_settings
+# Servers that only the tests start (the second Rasa of the scale-out test, the floor bot, Redis, PostgreSQL).
 export RASA2_PORT="${RASA2_PORT:-5007}" FLOOR_PORT="${FLOOR_PORT:-5006}"
 export TEST_REDIS_PORT="${TEST_REDIS_PORT:-6390}" TEST_PG_PORT="${TEST_PG_PORT:-5439}"
-export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTIONS_PORT/webhook}"
-export TRACKER_DIALECT="${TRACKER_DIALECT:-sqlite}"
-export TRACKER_DB="${TRACKER_DB:-var/tracker.db}"
-export DATABASE_URL="${DATABASE_URL:-sqlite:///$PWD/var/assistant.db}"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export RASA_TELEMETRY_ENABLED=false

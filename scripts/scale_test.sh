@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Scale-out test: Redis and PostgreSQL on loopback (installed from Debian if missing), one action server,
-# two Rasa servers sharing them; tests_scale/ alternates a conversation between the servers and kills one.
+# two Rasa servers sharing them, configured as production (ENV=production, one shared value of every secret).
+# tests_scale/ alternates conversations (REST and WeChat) between the servers and kills one; the migrations
+# are tested on PostgreSQL; the leak check scans every table of both databases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -35,9 +37,14 @@ done
 export TRACKER_DIALECT=postgresql TRACKER_HOST=127.0.0.1 TRACKER_PORT=$TEST_PG_PORT TRACKER_DB=tracker TRACKER_USER=postgres
 export REDIS_HOST=127.0.0.1 REDIS_PORT=$TEST_REDIS_PORT
 export DATABASE_URL=postgresql://postgres@127.0.0.1:$TEST_PG_PORT/status
+# Every replica gets the same secrets, as in production (the look-up hash and the sealed partial numbers
+# must read the same on every server).
+secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+export ENV=production ID_HASH_KEY=$(secret) SESSION_SECRET=$(secret) RELAY_SECRET=$(secret) WECHAT_TOKEN=scale-token
+MIGRATIONS_PG_URL=postgresql://postgres@127.0.0.1:$TEST_PG_PORT/postgres .venv/bin/python -m pytest -q tests/test_migrations.py
 .venv/bin/python -m bot.applications.importer ../shared/eval/applications.csv
 
-SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions -p "$ACTIONS_PORT" >"$work/actions.log" 2>&1 &
+.venv/bin/python -m rasa_sdk --actions actions -p "$ACTIONS_PORT" >"$work/actions.log" 2>&1 &  # on SANIC_HOST (loopback)
 pids+=($!)
 for port in "$RASA_PORT" "$RASA2_PORT"; do
   .venv/bin/python -m rasa_ext.run run -i 127.0.0.1 -p $port --model models/assistant.tar.gz \
@@ -51,3 +58,5 @@ for _ in $(seq 1 180); do
   sleep 1
 done
 SCALE_WORK="$work" .venv/bin/python -m pytest -q tests_scale || { tail -n 30 "$work"/rasa-*.log; exit 1; }
+PYTHONPATH=. .venv/bin/python scripts/check_stored_ids.py --db "postgresql://postgres@127.0.0.1:$TEST_PG_PORT/tracker" \
+  --db "$DATABASE_URL" ../shared/eval/applications.csv tests_scale/test_scale_out.py

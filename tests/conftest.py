@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.applications.store import StatusStore, init_db, make_engine
+from bot.applications.store import StatusStore
+from bot.database.engine import make_engine
+from bot.database.migrate import upgrade
 from bot.knowledge.base import KnowledgeBase, default_knowledge
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SHARED", ROOT.parent / "shared"))
@@ -28,18 +31,34 @@ def understanding(kb):
     return Understanding(kb)
 
 
-@pytest.fixture()
-def store(tmp_path) -> StatusStore:
-    engine = make_engine(f"sqlite:///{tmp_path / 'status.db'}")
-    init_db(engine)
-    return StatusStore(engine, "test-key")
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    """Return settings for a test: its own database and folder, fixed secrets, no environment."""
+    values: dict[str, object] = {
+        "env": "development", "var_dir": tmp_path / "var", "database_url": f"sqlite:///{tmp_path / 'status.db'}",
+        "id_hash_key": "test-key", "session_secret": "s" * 40, "relay_secret": "relay-test-secret",
+        "public_url": "http://assistant.example.org",
+    }
+    values.update(overrides)
+    return Settings(**values)
 
 
 @pytest.fixture()
-def services(kb, store):
+def settings(tmp_path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture()
+def store(settings) -> StatusStore:
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    return StatusStore(engine, settings.id_hash_key)
+
+
+@pytest.fixture()
+def services(kb, store, settings):
     from actions.services import build_services
 
-    return build_services(kb, store, max_attempts=5)
+    return build_services(kb, store, settings)
 
 
 @pytest.fixture()
@@ -54,3 +73,11 @@ def domain() -> dict:
     import yaml
 
     return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def make_app(settings: Settings):
+    """Return the web app on a migrated database."""
+    from webapp.main import create_app
+
+    upgrade(make_engine(settings.database_url))
+    return create_app(settings)

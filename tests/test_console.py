@@ -10,11 +10,7 @@ from fastapi.testclient import TestClient
 
 from bot.answers.checklist import build_checklist
 from bot.answers.render import Answers
-from bot.settings import Settings
-from bot.staff.accounts import audit_entries, create_user
-from tests.conftest import SHARED
-from webapp.main import create_app
-from webapp.settings import WebSettings
+from tests.conftest import SHARED, make_app, make_settings
 
 ZHANG = "330502198503120112"
 PROTECTED = ["/console", "/console/procedures/H-RENEW", "/console/applications", "/console/import",
@@ -23,12 +19,10 @@ PROTECTED = ["/console", "/console/procedures/H-RENEW", "/console/applications",
 
 @pytest.fixture()
 def app(tmp_path):
-    settings = WebSettings(rasa_url="http://127.0.0.1:9", session_secret="s" * 40, secure_cookies=False,
-                           data=Settings(f"sqlite:///{tmp_path / 'web.db'}", "test-key"))
-    application = create_app(settings)
-    engine = application.state.services.engine
-    create_user(engine, username="staff1", password="correct horse 1")
-    create_user(engine, username="admin1", password="correct horse 2", is_admin=True)
+    application = make_app(make_settings(tmp_path, rasa_url="http://127.0.0.1:9", max_login_failures=3))
+    accounts = application.state.services.accounts
+    accounts.create_user(username="staff1", password="correct horse 1")
+    accounts.create_user(username="admin1", password="correct horse 2", is_admin=True)
     return application
 
 
@@ -87,7 +81,6 @@ def test_guide_page_has_the_checklist_and_copy_buttons_for_it_and_each_phone(sta
 
 
 def test_lookup_is_masked_and_audited(staff, app):
-    engine = app.state.services.engine
     kb = app.state.services.kb
     from bot.applications.importer import import_file
 
@@ -96,7 +89,7 @@ def test_lookup_is_masked_and_audited(staff, app):
     r = staff.post("/console/applications", data={"csrf": token, "id_number": ZHANG, "name": "张伟"})
     assert r.status_code == 200 and "HZ2026110001" in r.text and "HZ2026110006" in r.text
     assert ZHANG not in r.text and "330*************12" in r.text
-    entries = audit_entries(engine)
+    entries = app.state.services.audit.entries()
     assert entries[0].username == "staff1" and entries[0].records == "HZ2026110001,HZ2026110006"
     assert ZHANG not in entries[0].subject
     bad = staff.post("/console/applications", data={"csrf": token, "id_number": "123", "name": "张伟"})
@@ -132,7 +125,76 @@ def test_unanswered_questions_with_counts(staff, app):
     assert "监理工程师考试什么时候报名</td><td>3" in page and ZHANG not in page
 
 
-def test_logout_ends_the_session(staff):
+def test_logout_ends_the_session_on_the_server(staff, app):
+    cookie = staff.cookies.get("jl_console")
     token = csrf_of(staff.get("/console").text)
     assert staff.post("/console/logout", data={"csrf": token}, follow_redirects=False).status_code == 303
     assert staff.get("/console", follow_redirects=False).status_code == 303
+    replay = TestClient(app, cookies={"jl_console": cookie})
+    assert replay.get("/console", follow_redirects=False).status_code == 303
+
+
+def test_failed_logins_are_throttled_per_user_name_and_per_address(app):
+    client = TestClient(app)
+    token = csrf_of(client.get("/console/login").text)
+    for _ in range(3):
+        assert client.post("/console/login", data={"csrf": token, "username": "staff1",
+                                                   "password": "wrong"}).status_code == 401
+    refused = client.post("/console/login", data={"csrf": token, "username": "staff1", "password": "correct horse 1"})
+    assert refused.status_code == 429 and "分钟后再试" in refused.text
+    other_user = client.post("/console/login", data={"csrf": token, "username": "admin1",
+                                                     "password": "correct horse 2"})
+    assert other_user.status_code == 429  # same address
+
+
+def test_every_page_sends_security_headers(app, staff):
+    for path in ["/", "/console/login", "/console", "/embed.js", "/static/chat.js"]:
+        headers = staff.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "same-origin"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "script-src 'self'" in headers["content-security-policy"]
+    widget = staff.get("/widget").headers
+    assert "frame-ancestors *" in widget["content-security-policy"] and "x-frame-options" not in widget
+    assert staff.get("/console").headers["cache-control"] == "no-store"
+
+
+def test_embed_script_origin_comes_from_settings_not_host(app):
+    script = TestClient(app).get("/embed.js", headers={"Host": "evil.example.com"}).text
+    assert '"http://assistant.example.org"' in script and "evil" not in script
+
+
+@pytest.mark.parametrize("overrides", [{"public_url": "https://zx.example.org"}, {"secure_cookies": True}])
+def test_secure_cookies_when_https_or_asked(tmp_path, overrides):
+    app = make_app(make_settings(tmp_path, **overrides))
+    cookie = TestClient(app, base_url="https://testserver").get("/console/login").headers["set-cookie"]
+    assert "secure" in cookie.lower() and "samesite=strict" in cookie.lower()
+    plain = make_app(make_settings(tmp_path / "plain")).state.services.settings
+    assert not plain.cookies_secure
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (b"application_no,id_number\x00,name\n", "NUL"),
+    (b"\xff\xfe\x00a", "UTF-8"),
+    (b"", "缺少列"),
+])
+def test_bad_uploads_get_a_4xx_with_the_reason(staff, content, problem):
+    token = csrf_of(staff.get("/console/import").text)
+    r = staff.post("/console/import", data={"csrf": token}, files={"file": ("x.csv", content, "text/csv")})
+    assert r.status_code == 422 and problem in r.text
+
+
+def test_locks_are_shown_to_staff_and_lifted_by_an_administrator(app, staff):
+    guard = app.state.services.guard
+    id_hash = app.state.services.store.id_hash(ZHANG)
+    for n in range(5):
+        guard.record_failure(id_hash=id_hash, client=f"web:10.0.0.{n}")
+    page = staff.get("/console/locks", params={"id_number": ZHANG}).text
+    assert id_hash[:12] in page and "当前被锁定" in page and ZHANG not in page and "解除</button>" not in page
+    token = csrf_of(page)
+    assert staff.post("/console/locks/lift", data={"csrf": token, "scope": "id", "subject": id_hash}).status_code == 403
+    admin = TestClient(app)
+    login(admin, "admin1", "correct horse 2")
+    token = csrf_of(admin.get("/console/locks").text)
+    admin.post("/console/locks/lift", data={"csrf": token, "scope": "id", "subject": id_hash})
+    assert not guard.blocked(id_hash=id_hash, client="web:10.9.9.9")
+    assert app.state.services.audit.entries()[0].action == "unlock"

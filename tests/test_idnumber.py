@@ -1,4 +1,4 @@
-"""ID number validation, masking, and reading ID and name out of a message."""
+"""The one ID-number reader: validation, every written form, split numbers, masking, sealing."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 
+from bot.knowledge.lexicon import default_lexicon
+from bot.language.names import NameReader
 from bot.rules import idnumber
-from bot.rules.privacy import mask_data, mask_id, mask_text
+from bot.rules.idnumber import mask_data, mask_id, mask_text, read_id, seal, unseal
 
 VALID = "110101199003076313"
 
@@ -55,15 +57,72 @@ def test_lowercase_x_full_width_and_spaces():
     (f"请帮我查一下进度，身份证号{VALID}，名字是欧阳娜娜", "欧阳娜娜"),
 ])
 def test_find_id_and_name_in_any_order(text, name):
-    assert idnumber.clean(idnumber.find_id(text)) == VALID
-    assert idnumber.find_name(text) == name
+    read = read_id(text)
+    assert read.number == VALID
+    assert NameReader(default_lexicon().names).find(text, list(read.spans)) == name
 
 
 def test_no_name_in_a_bare_request():
-    assert idnumber.find_name("我想查一下我的办理进度") is None
+    assert NameReader(default_lexicon().names).find("我想查一下我的办理进度", alone=True) is None
 
 
 def test_mask_never_shows_the_whole_number():
     assert mask_id(VALID) == "110*************13"
     assert VALID not in mask_text(f"号码 {VALID} 和 {VALID[:6]} {VALID[6:]}")
     assert mask_data({"a": [f"x{VALID}"], "n": 3}) == {"a": ["x110*************13"], "n": 3}
+
+
+ZHANG = "330502198503120112"
+WRITTEN_FORMS = [
+    ZHANG,
+    "330502-19850312-0112",
+    "330502—19850312—0112",
+    "330502–19850312–0112",
+    "330502.19850312.0112",
+    "330502  19850312  0112",
+    "330 502 1985 0312 0112",
+    "".join(chr(ord(c) + 0xFEE0) for c in ZHANG),
+    "330502\u300019850312\u30000112",
+]
+
+
+@pytest.mark.parametrize("written", WRITTEN_FORMS)
+def test_every_written_form_is_read_and_masked(written):
+    text = f"身份证号{written}，姓名张伟"
+    read = read_id(text)
+    assert read.number == ZHANG
+    start, end = read.spans[0]
+    assert text[start:end] == written
+    masked = mask_text(text)
+    assert ZHANG[:8] not in masked.replace(" ", "") and "330***" in masked and masked.endswith("，姓名张伟")
+
+
+@pytest.mark.parametrize("x", ["x", "X", "ｘ", "Ｘ"])
+def test_check_character_x_in_any_case_and_width(x):
+    number = make_id("33052119680101035")
+    assert read_id(f"号码 {number[:17]}{x}").number == number
+
+
+def test_number_split_over_two_messages():
+    first = read_id("我的身份证号是 330502 19850312")
+    assert first.number is None and first.partial == "33050219850312"
+    second = read_id("0112，姓名张伟", pending=first.partial)
+    assert second.number == ZHANG and second.spans == ((0, 4),)
+    assert "19850312" not in mask_text("我的身份证号是 330502 19850312")
+
+
+def test_a_date_a_short_number_and_an_application_number_are_not_ids():
+    text = "我2026-11-16提交的，编号HZ2026110001，第3次"
+    assert read_id(text) == read_id("") and mask_text(text) == text
+
+
+def test_long_digit_runs_are_masked_even_when_they_cannot_be_read():
+    assert "19850312" not in mask_text("号码 3305021985031201123")
+    assert mask_text("电话13800000001") == "电话138********"
+
+
+def test_seal_keeps_a_partial_number_only_for_the_same_key():
+    token = seal("33050219850312", "key-1")
+    assert "33050219850312" not in token and not read_id(token).partial
+    assert unseal(token, "key-1") == "33050219850312"
+    assert unseal(token, "key-2") is None and unseal("not a token", "key-1") is None

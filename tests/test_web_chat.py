@@ -7,10 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.answers.model import Answer, Phone, Section
-from bot.settings import Settings
-from webapp.main import create_app
+from tests.conftest import make_app, make_settings
 from webapp.routers import chat
-from webapp.settings import WebSettings
 
 
 @pytest.fixture()
@@ -21,7 +19,7 @@ def client(tmp_path, monkeypatch):
         import json
 
         body = json.loads(request.content)
-        seen.append(body)
+        seen.append({**body, "headers": dict(request.headers)})
         if body["message"] == "down":
             return httpx.Response(500)
         return httpx.Response(200, json=[{"recipient_id": body["sender"], "text": "<b>您好</b>",
@@ -29,8 +27,7 @@ def client(tmp_path, monkeypatch):
 
     real = httpx.AsyncClient
     monkeypatch.setattr(chat.httpx, "AsyncClient", lambda **kw: real(transport=httpx.MockTransport(rasa), **kw))
-    settings = WebSettings("http://rasa.test", "s" * 40, False, Settings(f"sqlite:///{tmp_path / 'w.db'}", "k"))
-    c = TestClient(create_app(settings))
+    c = TestClient(make_app(make_settings(tmp_path, rasa_url="http://rasa.test")))
     c.seen = seen  # type: ignore[attr-defined]
     return c
 
@@ -41,7 +38,7 @@ def test_pages_and_embed(client):
     assert client.get("/widget").status_code == 200
     embed = client.get("/embed.js")
     assert embed.headers["content-type"].startswith("application/javascript")
-    assert '"http://testserver"' in embed.text and "/widget" in embed.text
+    assert '"http://assistant.example.org"' in embed.text and "/widget" in embed.text
     assert "textContent" in client.get("/static/chat.js").text
 
 
@@ -49,7 +46,18 @@ def test_relay_passes_text_and_buttons(client):
     r = client.post("/api/chat", json={"sender": "abc12345", "message": "  你好  "})
     assert r.status_code == 200
     assert r.json() == [{"text": "<b>您好</b>", "buttons": [{"title": "查询进度", "payload": "我想查询办理进度"}]}]
-    assert client.seen[-1] == {"sender": "abc12345", "message": "你好"}
+    sent = client.seen[-1]
+    assert (sent["sender"], sent["message"]) == ("abc12345", "你好")
+    assert sent["headers"]["x-relay-secret"] == "relay-test-secret"
+    assert sent["headers"]["x-client-address"] == "testclient"
+
+
+def test_the_page_is_given_only_the_masked_message_to_store(client):
+    r = client.post("/api/chat", json={"sender": "abc12345", "message": "身份证号 330502-19850312-0112 张伟"})
+    from urllib.parse import unquote
+
+    stored = unquote(r.headers["x-masked-message"])
+    assert stored == "身份证号 330*************12 张伟"
 
 
 @pytest.mark.parametrize("body", [
@@ -100,6 +108,6 @@ def test_relay_passes_the_structured_answer(tmp_path, monkeypatch):
 
     real = httpx.AsyncClient
     monkeypatch.setattr(chat.httpx, "AsyncClient", lambda **kw: real(transport=httpx.MockTransport(rasa), **kw))
-    settings = WebSettings("http://rasa.test", "s" * 40, False, Settings(f"sqlite:///{tmp_path / 'w.db'}", "k"))
-    r = TestClient(create_app(settings)).post("/api/chat", json={"sender": "abc12345", "message": "延续"})
+    r = TestClient(make_app(make_settings(tmp_path, rasa_url="http://rasa.test"))).post(
+        "/api/chat", json={"sender": "abc12345", "message": "延续"})
     assert r.json() == [{"text": "【标题】", "buttons": [], "answer": answer["answer"]}]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import signal
+import time
+import urllib.parse
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -14,10 +18,11 @@ import psycopg2
 
 from bot.knowledge.base import default_knowledge
 
-A = f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
-B = f"http://127.0.0.1:{os.environ.get('RASA2_PORT', '5007')}"
-PG_PORT = int(os.environ.get("TEST_PG_PORT", "5439"))
-WORK = Path(os.environ.get("SCALE_WORK", "/tmp"))
+A = f"http://127.0.0.1:{os.environ['RASA_PORT']}"
+B = f"http://127.0.0.1:{os.environ['RASA2_PORT']}"
+PG_PORT = int(os.environ["TEST_PG_PORT"])
+WORK = Path(os.environ["SCALE_WORK"])
+WECHAT_TOKEN = os.environ["WECHAT_TOKEN"]
 ZHANG = "330502198503120112"
 
 
@@ -55,6 +60,36 @@ def test_concurrent_turns_of_one_conversation_are_serialised_by_the_lock():
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda it, s=sender: say(A if it[0] % 2 else B, s, it[1]), enumerate(texts)))
         assert sorted(stored_user_texts(sender)) == sorted(texts)
+
+
+def wechat(server: str, user: str, text: str, msg_id: int) -> str:
+    timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:8]
+    signature = hashlib.sha1("".join(sorted([WECHAT_TOKEN, timestamp, nonce])).encode()).hexdigest()
+    query = urllib.parse.urlencode({"signature": signature, "timestamp": timestamp, "nonce": nonce})
+    xml = (f"<xml><ToUserName>gh</ToUserName><FromUserName>{user}</FromUserName><CreateTime>{timestamp}</CreateTime>"
+           f"<MsgType>text</MsgType><Content><![CDATA[{text}]]></Content><MsgId>{msg_id}</MsgId></xml>")
+    req = urllib.request.Request(f"{server}/webhooks/wechat/webhook?{query}", data=xml.encode(),
+                                 headers={"Content-Type": "application/xml"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return re.search(r"<Content><!\[CDATA\[(.*)\]\]></Content>", r.read().decode(), re.S).group(1)
+
+
+def test_wechat_needs_no_sticky_sessions():
+    kb = default_knowledge()
+    user, asked = f"o-{uuid.uuid4().hex[:10]}", time.time_ns()
+    options = wechat(A, user, "证书丢了怎么补办", asked)
+    assert "1. " in options and "2. " in options
+    assert wechat(B, user, "证书丢了怎么补办", asked) == options  # WeChat's retry lands on the other server
+    answer = wechat(B, user, "2", time.time_ns())  # the number picks from the options remembered by server A
+    assert kb.procedures["N-LOST"].materials()[1].text in answer
+    assert stored_user_texts(user)[0] == "证书丢了怎么补办" and len(stored_user_texts(user)) == 2
+
+
+def test_a_locked_id_is_locked_on_every_server():
+    for n in range(5):
+        say(A if n % 2 else B, f"lock-{uuid.uuid4().hex[:8]}", "身份证号330503197907080235，姓名王芳")
+    refused = say(A, f"lock-{uuid.uuid4().hex[:8]}", "身份证号330503197907080235，姓名李娜")
+    assert "暂停" in refused and "补正" not in refused
 
 
 def test_killing_one_server_mid_conversation_loses_nothing():

@@ -11,23 +11,31 @@ from fastapi import Depends, Form, HTTPException, Request
 from sqlalchemy.engine import Engine
 
 from bot.answers.render import Answers
+from bot.applications.limits import LookupGuard
 from bot.applications.store import StatusStore
-from bot.dialogue.understanding import Understanding
+from bot.dialogue.questions import Questions
+from bot.language.entities import EntityReader
 from bot.knowledge.base import KnowledgeBase
-from bot.staff.accounts import StaffPublic, get_user
-from webapp.settings import WebSettings
+from bot.settings import Settings
+from bot.staff.accounts import LoginThrottle, StaffAccounts, StaffPublic
+from bot.staff.audit import AuditLog
 
 
 @dataclass
 class AppState:
     """What the app builds once at start-up."""
 
-    settings: WebSettings
+    settings: Settings
     engine: Engine
     kb: KnowledgeBase
-    understanding: Understanding
+    reader: EntityReader
+    questions: Questions
     answers: Answers
     store: StatusStore
+    accounts: StaffAccounts
+    throttle: LoginThrottle
+    audit: AuditLog
+    guard: LookupGuard
 
 
 def get_state(request: Request) -> AppState:
@@ -38,12 +46,12 @@ State = Annotated[AppState, Depends(get_state)]
 
 
 class LoginRequired(Exception):
-    """Raised when a console page is opened without a session."""
+    """Raised when a console page is opened without an open session."""
 
 
 def current_user(request: Request, state: State) -> StaffPublic:
-    username = request.session.get("user")
-    user = get_user(state.engine, username=username) if username else None
+    token = request.session.get("token")
+    user = state.accounts.session_user(token=token) if isinstance(token, str) else None
     if user is None:
         raise LoginRequired
     return user
@@ -54,7 +62,7 @@ CurrentUser = Annotated[StaffPublic, Depends(current_user)]
 
 def admin_user(user: CurrentUser) -> StaffPublic:
     if not user.is_admin:
-        raise HTTPException(status_code=403, detail="只有管理员可以查看")
+        raise HTTPException(status_code=403, detail="只有管理员可以进行此操作")
     return user
 
 
@@ -77,3 +85,11 @@ def check_csrf(request: Request, csrf: Annotated[str, Form()] = "") -> None:
 
 
 CsrfChecked = Depends(check_csrf)
+
+
+def client_address(request: Request) -> str:
+    """Return the address of the browser (the peer of this server; a proxy in front must pass it on)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(client_address)]

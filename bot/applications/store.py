@@ -1,4 +1,4 @@
-"""The status store: applications by ID number, and questions the bot could not answer."""
+"""The status store: applications by keyed hash of the ID number, and questions the bot could not answer."""
 
 from __future__ import annotations
 
@@ -6,55 +6,40 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from pathlib import Path
+from datetime import date
 
-from sqlalchemy import Column, Date, DateTime, Integer, String, Text, create_engine, func, select
+from pydantic import BaseModel
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, declarative_base
+from sqlalchemy.orm import Session
 
-from bot.rules.privacy import mask_text
-
-Base = declarative_base()
-
-
-class Application(Base):
-    """One application, as imported from the applications CSV."""
-
-    __tablename__ = "applications"
-
-    application_no = Column(String(32), primary_key=True)
-    id_hash = Column(String(64), nullable=False, index=True)
-    id_number = Column(String(18), nullable=False)
-    name = Column(String(64), nullable=False)
-    phone = Column(String(32))
-    procedure_code = Column(String(40), nullable=False)
-    status = Column(String(16), nullable=False)
-    submitted_date = Column(Date, nullable=False)
-    accepted_date = Column(Date)
-    completed_date = Column(Date)
-    missing_materials = Column(Text, nullable=False, default="")
-    note = Column(Text, nullable=False, default="")
-    updated_at = Column(DateTime(timezone=True), nullable=False)
+from bot.database.failures import utc_now
+from bot.database.tables import Application, UnansweredQuestion
+from bot.rules.idnumber import mask_id, mask_text
 
 
-class UnansweredQuestion(Base):
-    """A question the assistant could not answer, kept (masked) for staff."""
+class ApplicationCreate(BaseModel):
+    """An application as imported: the only place the full ID number exists, on its way to being hashed."""
 
-    __tablename__ = "unanswered_questions"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    text = Column(Text, nullable=False)
-    reason = Column(String(32), nullable=False)
-    asked_at = Column(DateTime(timezone=True), nullable=False)
+    application_no: str
+    id_number: str
+    name: str
+    phone: str = ""
+    procedure_code: str
+    status: str
+    submitted_date: date
+    accepted_date: date | None = None
+    completed_date: date | None = None
+    missing_materials: tuple[str, ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True)
 class ApplicationRecord:
-    """An application as the rest of the code sees it."""
+    """An application as the rest of the code sees it: the ID number only masked."""
 
     application_no: str
-    id_number: str
+    id_masked: str
     name: str
     phone: str
     procedure_code: str
@@ -66,28 +51,14 @@ class ApplicationRecord:
     note: str
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for a SQLAlchemy URL, making the folder of a SQLite file."""
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(url, future=True, pool_pre_ping=True)
-
-
-def init_db(engine: Engine) -> None:
-    """Create the tables that do not exist yet (applications, unanswered questions, staff, audit)."""
-    from bot.staff import accounts  # noqa: F401  (registers the staff and audit tables on Base)
-
-    Base.metadata.create_all(engine)
-
-
 def hash_id(key: str, id_number: str) -> str:
-    """Return the keyed hash an ID number is looked up by."""
+    """Return the keyed hash (HMAC-SHA256) an ID number is looked up by."""
     return hmac.new(key.encode(), id_number.upper().encode(), hashlib.sha256).hexdigest()
 
 
 def _record(row: Application) -> ApplicationRecord:
     return ApplicationRecord(
-        application_no=row.application_no, id_number=row.id_number, name=row.name, phone=row.phone or "",
+        application_no=row.application_no, id_masked=row.id_masked, name=row.name, phone=row.phone or "",
         procedure_code=row.procedure_code, status=row.status, submitted_date=row.submitted_date,
         accepted_date=row.accepted_date, completed_date=row.completed_date,
         missing_materials=tuple(m for m in (row.missing_materials or "").split(";") if m.strip()),
@@ -119,10 +90,10 @@ class StatusStore:
         records = self.find_by_hash(self.id_hash(id_number))
         return [r for r in records if name is None or r.name == name]
 
-    def upsert(self, records: Iterable[ApplicationRecord]) -> tuple[int, int]:
+    def upsert(self, records: Iterable[ApplicationCreate]) -> tuple[int, int]:
         """Insert new applications and update known ones by application_no; return (added, updated)."""
         added = updated = 0
-        now = datetime.now(timezone.utc)
+        now = utc_now()
         with Session(self.engine) as session, session.begin():
             for r in records:
                 row = session.get(Application, r.application_no)
@@ -133,7 +104,7 @@ class StatusStore:
                 else:
                     updated += 1
                 row.id_hash = self.id_hash(r.id_number)
-                row.id_number = r.id_number
+                row.id_masked = mask_id(r.id_number)
                 row.name = r.name
                 row.phone = r.phone
                 row.procedure_code = r.procedure_code
@@ -149,8 +120,7 @@ class StatusStore:
     def log_unanswered(self, *, text: str, reason: str) -> None:
         """Keep a question the assistant could not answer, with ID numbers masked."""
         with Session(self.engine) as session, session.begin():
-            session.add(UnansweredQuestion(text=mask_text(text)[:2000], reason=reason,
-                                           asked_at=datetime.now(timezone.utc)))
+            session.add(UnansweredQuestion(text=mask_text(text)[:2000], reason=reason, asked_at=utc_now()))
 
     def unanswered_counts(self, *, limit: int = 100) -> list[tuple[str, int]]:
         """Return the unanswered questions with how often each was asked, most asked first."""

@@ -1,4 +1,6 @@
-"""The status look-up: read the ID number and name, check them, report every application."""
+"""The status look-up: read the ID number (whole, or split over two messages) and the name, check them within
+the shared look-up limits, report every application. The full ID number is never kept: only its keyed hash,
+its masked form, and a sealed partial number between two messages."""
 
 from __future__ import annotations
 
@@ -6,35 +8,35 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.answers.render import Answers
+from bot.applications.limits import LookupGuard
 from bot.applications.store import ApplicationRecord, StatusStore
 from bot.knowledge.base import KnowledgeBase
 from bot.language.names import NameReader
-from bot.language.text import normalise
 from bot.rules import idnumber
-from bot.rules.privacy import mask_id
 
 ASK_IDENTITY = "请提供您的身份证号和姓名（可以在一条消息里一起发送，例如：身份证号 3305…… 姓名 张三）。"
+ASK_NUMBER = "请提供您的身份证号（18位）。"
 NOT_FOUND = ("未查询到与您提供的身份证号和姓名一致的办理记录。请核实身份证号和姓名后重新输入；"
              "如刚提交不久，记录可能尚未录入。")
 
 
 @dataclass(frozen=True)
 class IdRead:
-    """An ID number read from a message: its keyed hash and masked form, or the problem with it."""
+    """What a message gave of an ID number: its hash and masked form, a sealed partial, or the problem."""
 
     id_hash: str | None = None
     id_masked: str | None = None
+    pending: str | None = None  # a partial number, sealed, waiting for the rest
     problem: str | None = None
     spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
 class Lookup:
-    """The outcome of one look-up: the reply, the records shown, and the failures so far."""
+    """The outcome of one look-up: the reply and the records shown."""
 
     text: str
     records: list[ApplicationRecord] = field(default_factory=list)
-    failures: int = 0
     locked: bool = False
 
 
@@ -42,54 +44,70 @@ class StatusLookup:
     """Read an applicant's identity from messages and report their applications from the status store."""
 
     def __init__(self, kb: KnowledgeBase, store: StatusStore, answers: Answers, names: NameReader,
-                 max_attempts: int = 5) -> None:
+                 guard: LookupGuard, seal_key: str) -> None:
         self.kb = kb
         self.store = store
         self.answers = answers
         self.names = names
-        self.max_attempts = max_attempts
+        self.guard = guard
+        self.seal_key = seal_key
 
-    def read_id(self, text: str, today: date) -> IdRead | None:
-        """Return the ID number in a message (hashed and masked), or None when there is none."""
-        normalised = normalise(text)
-        found = idnumber.find_id(normalised)
-        if not found:
-            return None
-        start = normalised.find(found)
-        spans = ((start, start + len(found)),)
-        check = idnumber.validate(found, today)
-        if not check.ok:
-            return IdRead(problem=check.problem, spans=spans)
-        return IdRead(self.store.id_hash(check.number), mask_id(check.number), spans=spans)
+    def read_id(self, text: str, pending: str | None, today: date) -> IdRead | None:
+        """Return what a message gives of an ID number (with a sealed partial from before), or None."""
+        before = idnumber.unseal(pending, self.seal_key) if pending else None
+        read = idnumber.read_id(text, before)
+        spans = tuple(read.spans)
+        if read.number:
+            check = idnumber.validate(read.number, today)
+            if not check.ok:
+                return IdRead(problem=check.problem, spans=spans)
+            return IdRead(self.store.id_hash(check.number), idnumber.mask_id(check.number), spans=spans)
+        if read.partial:
+            return IdRead(pending=idnumber.seal(read.partial, self.seal_key), spans=spans)
+        return None
+
+    def pending_length(self, pending: str | None) -> int:
+        """Return how many digits of a number split over messages have come so far."""
+        partial = idnumber.unseal(pending, self.seal_key) if pending else None
+        return len(partial or "")
 
     def read_name(self, text: str, spans: tuple[tuple[int, int], ...] = (), *, asked: bool = False) -> str | None:
         """Return the applicant's name in a message; `asked` takes a message that is only a name."""
         return self.names.find(text, list(spans), alone=asked)
 
-    def ask_identity(self, *, have_name: bool) -> str:
+    def ask_identity(self, *, have_name: bool, partial_length: int = 0) -> str:
         """Ask for what is still missing of the ID number and the name."""
-        return "请提供您的身份证号（18位）。" if have_name else ASK_IDENTITY
+        if partial_length:
+            rest = idnumber.ID_LENGTH - partial_length
+            return (f"已收到身份证号前{partial_length}位，请继续输入剩余的{rest}位；"
+                    "如号码有误，请重新输入完整的18位号码。")
+        return ASK_NUMBER if have_name else ASK_IDENTITY
 
     def locked_text(self) -> str:
-        """Say that look-ups stop here, and whom to call."""
-        return (f"身份信息核对失败已达{self.max_attempts}次，为保护个人信息，暂停在线查询。"
+        """Say that look-ups are paused, and whom to call (the same whether or not the ID is on file)."""
+        minutes = int(self.guard.counter.window.total_seconds() // 60)
+        return (f"查询核对失败次数过多，为保护个人信息，在线查询已暂停，请{minutes}分钟后再试。如需帮助，"
                 + self.answers.fallback_contacts())
 
-    def lookup(self, id_hash: str, id_masked: str, name: str, failures: int, *, today: date) -> Lookup:
-        """Look up the applications of an ID number under a name; a miss counts as a failure."""
-        if failures >= self.max_attempts:
-            return Lookup(self.locked_text(), failures=failures, locked=True)
+    def blocked(self, client: str, id_hash: str | None = None) -> bool:
+        """Say whether this client (or ID number) may not look up now."""
+        return self.guard.blocked(id_hash=id_hash, client=client)
+
+    def unreadable(self, problem: str, client: str) -> Lookup:
+        """Count an invalid ID number against the client and say what is wrong with it."""
+        self.guard.record_failure(id_hash=None, client=client)
+        if self.guard.blocked(id_hash=None, client=client):
+            return Lookup(problem + "\n" + self.locked_text(), locked=True)
+        return Lookup(problem)
+
+    def lookup(self, id_hash: str, id_masked: str, name: str, client: str, *, today: date) -> Lookup:
+        """Look up the applications of an ID number under a name; a miss counts against the ID and the client."""
+        if self.guard.blocked(id_hash=id_hash, client=client):
+            return Lookup(self.locked_text(), locked=True)
         records = [r for r in self.store.find_by_hash(id_hash) if r.name == name]
         if records:
-            return Lookup(self.answers.status_report(records, id_masked, today=today).text(), records, failures)
-        failures += 1
-        if failures >= self.max_attempts:
-            return Lookup(NOT_FOUND + "\n" + self.locked_text(), failures=failures, locked=True)
-        return Lookup(NOT_FOUND + f"（还可尝试{self.max_attempts - failures}次）", failures=failures)
-
-    def problem(self, message: str, failures: int) -> Lookup:
-        """Count an unreadable ID number as a failure and say what is wrong with it."""
-        failures += 1
-        if failures >= self.max_attempts:
-            return Lookup(message + "\n" + self.locked_text(), failures=failures, locked=True)
-        return Lookup(message + f"（还可尝试{self.max_attempts - failures}次）", failures=failures)
+            return Lookup(self.answers.status_report(records, id_masked, today=today).text(), records)
+        self.guard.record_failure(id_hash=id_hash, client=client)
+        if self.guard.blocked(id_hash=id_hash, client=client):
+            return Lookup(NOT_FOUND + "\n" + self.locked_text(), locked=True)
+        return Lookup(NOT_FOUND)

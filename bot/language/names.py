@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.knowledge.lexicon import Names
-from bot.language.text import normalise
+from bot.language.text import simplify
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff·]+")
 
@@ -40,7 +40,7 @@ class NameReader:
     def find(self, text: str, id_spans: list[tuple[int, int]] | None = None, *, alone: bool = False) -> str | None:
         """Return the name in a message: after a label, right before or after the ID number, or at the start;
         `alone` (the name was asked for) also takes a message that is only a name."""
-        text = normalise(text)
+        text = simplify(text)
         for m in self._after_label.finditer(text):
             name = self._trim(m.group(1))
             if name:

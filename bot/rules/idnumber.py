@@ -1,22 +1,51 @@
-"""Validate resident ID numbers (GB 11643) and read an ID number and a name out of a message."""
+"""The one reader of resident ID numbers (GB 11643): read, validate, mask, seal.
+
+Everything that reads an ID number out of text (the status look-up) and everything that must not keep
+one (the conversation store, logs, the chat page's storage, the CI leak check) uses this module, so
+every way of writing a number that can be read is also masked.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-ID_IN_TEXT = re.compile(r"(?<![0-9])((?:[0-9][ \u3000-]?){14,17}[0-9Xx])(?![0-9A-Za-z])")
-NAME_AFTER_LABEL = re.compile(r"(?:姓名|名字|名叫|我叫|叫做|本人)\s*(?:是|为|叫)?\s*[:：]?\s*([\u4e00-\u9fa5·]{2,5})")
-HAN_RUN = re.compile(r"[\u4e00-\u9fa5·]{2,4}")
-LABELS = re.compile(r"身份证号码|身份证号|身份证|证件号码|证件号|号码|姓名|名字|我叫|我是")
-NOT_NAMES = re.compile(
-    r"身份|证件|号码|姓名|名字|查询|查一|进度|办理|申请|状态|结果|帮我|请帮|我想|我的|一下|"
-    r"请问|谢谢|您好|你好|麻烦|帮忙|号是|是多少|到哪|哪一步|情况|业务|注册|证书|审核|提交"
-)
+ID_LENGTH = 18
+MIN_PARTIAL = 6
+# What people put between the digits of a number: spaces (incl. ideographic and no-break), dashes of
+# every width, dots and middle dots. At most three in a row ("330523 - 1982").
+SEPARATOR = r"[ \t\u00a0\u3000\-\u2010-\u2015\u2212.\u00b7\u30fb\u3002]"
+GAP = SEPARATOR + "{0,3}"
+# A whole number: 17 digits and a check character, separators allowed anywhere between them.
+WHOLE = re.compile(rf"(?<![0-9])[0-9](?:{GAP}[0-9]){{16}}{GAP}[0-9Xx](?![0-9])")
+# Any run of digits long enough to be part of a number (a half of a split number, a longer run).
+RUN = re.compile(rf"(?<![0-9A-Za-z])[0-9](?:{GAP}[0-9])*(?:{GAP}[Xx])?(?![0-9A-Za-z])")
+# A calendar date written with separators is not part of an ID number; it stays readable.
+DATE = re.compile(rf"(?:19|20)[0-9]{{2}}{SEPARATOR}[0-9]{{1,2}}{SEPARATOR}[0-9]{{1,2}}")
+SEPARATORS = re.compile(SEPARATOR)
+ANY_DIGIT = re.compile(r"[0-9\uff10-\uff19]")
+PROVINCES = frozenset({"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+                       "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+                       "65", "71", "81", "82", "83"})
+
+
+@dataclass(frozen=True)
+class IdRead:
+    """What a message holds of an ID number: a whole one, or the start of one, and where it was written."""
+
+    number: str | None = None
+    partial: str | None = None
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -32,9 +61,21 @@ class IdCheck:
         return self.problem is None
 
 
+@lru_cache(maxsize=4096)
+def _narrow(char: str) -> str:
+    """Return the NFKC form of one character when it is one character (full-width digits, ｘ), else it."""
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if len(folded) == 1 else char
+
+
+def normalize(text: str) -> str:
+    """Return text with full-width forms folded, character for character (offsets stay the same)."""
+    return "".join(_narrow(c) for c in text)
+
+
 def clean(raw: str) -> str:
-    """Return an ID number with full-width forms, spaces and dashes removed and X upper-cased."""
-    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", raw)).upper()
+    """Return the characters of a written number: full-width folded, separators dropped, X upper-cased."""
+    return SEPARATORS.sub("", normalize(raw)).replace(" ", "").upper()
 
 
 def check_digit(first17: str) -> str:
@@ -45,7 +86,7 @@ def check_digit(first17: str) -> str:
 def validate(raw: str, today: date | None = None) -> IdCheck:
     """Check length, characters, birth date and check digit of an ID number."""
     number = clean(raw)
-    if len(number) != 18:
+    if len(number) != ID_LENGTH:
         return IdCheck(number, f"身份证号应为18位，您输入的是{len(number)}位，请核对后重新输入。")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         return IdCheck(number, "身份证号格式有误：前17位应为数字，最后一位为数字或X。")
@@ -60,24 +101,102 @@ def validate(raw: str, today: date | None = None) -> IdCheck:
     return IdCheck(number)
 
 
-def find_id(text: str) -> str | None:
-    """Return the first ID-number-like sequence in a message, as written."""
-    m = ID_IN_TEXT.search(unicodedata.normalize("NFKC", text))
-    return m.group(1) if m else None
+def could_start_a_number(digits: str) -> bool:
+    """Say whether 6 to 17 characters can be the beginning of an ID number (area, birth year, month, day)."""
+    if not MIN_PARTIAL <= len(digits) < ID_LENGTH or not digits.isdigit() or digits[:2] not in PROVINCES:
+        return False
+    if len(digits) >= 10 and digits[6:8] not in ("18", "19", "20"):
+        return False
+    if len(digits) >= 12 and not 1 <= int(digits[10:12]) <= 12:
+        return False
+    return len(digits) < 14 or 1 <= int(digits[12:14]) <= 31
 
 
-def find_name(text: str) -> str | None:
-    """Return the person's name given in a message, if any."""
-    text = unicodedata.normalize("NFKC", text)
-    text = ID_IN_TEXT.sub(" ", text)
-    m = NAME_AFTER_LABEL.search(text)
-    if m:
-        name = NOT_NAMES.split(m.group(1))[0]
-        if len(name) >= 2:
-            return name
-    text = LABELS.sub(" ", text)
-    for run in re.split(r"[^\u4e00-\u9fa5·]+", text):
-        for part in NOT_NAMES.split(run):
-            if 2 <= len(part) <= 4 and HAN_RUN.fullmatch(part):
-                return part
-    return None
+def _runs(text: str) -> list[re.Match[str]]:
+    """Return the digit runs of a normalized text that are not dates."""
+    return [m for m in RUN.finditer(text) if not DATE.fullmatch(m.group())]
+
+
+def read_id(text: str, pending: str | None = None) -> IdRead:
+    """Read a whole ID number, or the start of one, out of a message (and the start kept from the last one)."""
+    folded = normalize(text)
+    whole = WHOLE.search(folded)
+    if whole:
+        return IdRead(number=clean(whole.group()), spans=((whole.start(), whole.end()),))
+    runs = _runs(folded)
+    if pending and runs:
+        rest = clean(runs[0].group())
+        joined = pending + rest
+        span = ((runs[0].start(), runs[0].end()),)
+        if len(joined) == ID_LENGTH:
+            return IdRead(number=joined, spans=span)
+        if could_start_a_number(joined):
+            return IdRead(partial=joined, spans=span)
+    for run in runs:
+        digits = clean(run.group())
+        if could_start_a_number(digits):
+            return IdRead(partial=digits, spans=((run.start(), run.end()),))
+    return IdRead()
+
+
+def read_all_ids(text: str) -> list[str]:
+    """Return every whole ID number written in a text, however it was written, cleaned."""
+    return [clean(m.group()) for m in WHOLE.finditer(normalize(text))]
+
+
+def mask_id(number: str) -> str:
+    """Return a number for display: the first 3 characters, and the last 2 of a whole number."""
+    compact = clean(number)
+    if len(compact) <= 5:
+        return "*" * len(compact)
+    if len(compact) < ID_LENGTH:
+        return compact[:3] + "*" * (len(compact) - 3)
+    return compact[:3] + "*" * (len(compact) - 5) + compact[-2:]
+
+
+def mask_text(text: str) -> str:
+    """Return text with every whole or partial ID number masked, however it was written."""
+    if not ANY_DIGIT.search(text):
+        return text
+    folded = normalize(text)
+    spans = sorted([(m.start(), m.end()) for m in WHOLE.finditer(folded)]
+                   + [(m.start(), m.end()) for m in _runs(folded) if len(clean(m.group())) >= MIN_PARTIAL])
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, last = [], 0
+    for start, end in merged:
+        out += [text[last:start], mask_id(folded[start:end])]
+        last = end
+    return "".join(out) + text[last:]
+
+
+def mask_data(value: Any) -> Any:
+    """Return a copy of a JSON-like value with ID numbers masked in every string."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: mask_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_data(v) for v in value]
+    return value
+
+
+def _fernet(key: str) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"seal-partial-id:" + key.encode()).digest()))
+
+
+def seal(partial: str, key: str) -> str:
+    """Return an authenticated, encrypted token of a partial number, safe to keep in a slot."""
+    return _fernet(key).encrypt(partial.encode()).decode("ascii")
+
+
+def unseal(token: str, key: str) -> str | None:
+    """Return the partial number sealed in a token, or None when it was not sealed with this key."""
+    try:
+        return _fernet(key).decrypt(token.encode("ascii")).decode()
+    except (InvalidToken, UnicodeError, ValueError):
+        return None

@@ -1,46 +1,30 @@
-"""Staff accounts (argon2-hashed passwords) and the audit log of application look-ups."""
+"""Staff accounts (argon2-hashed passwords), server-side console sessions and the login throttle."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, select
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.applications.store import Base
+from bot.database.failures import FailureCounter, as_utc, utc_now
+from bot.database.tables import StaffSession, StaffUser
 
 USERNAME = re.compile(r"[A-Za-z0-9_.\-]{3,32}")
 MIN_PASSWORD = 10
+LOGIN = "login"
+BY_USER = "user"
+BY_ADDRESS = "address"
 _hasher = PasswordHasher()
-
-
-class StaffUser(Base):
-    """A phone-line staff member or administrator."""
-
-    __tablename__ = "staff_users"
-
-    username = Column(String(32), primary_key=True)
-    password_hash = Column(String(255), nullable=False)
-    is_admin = Column(Boolean, nullable=False, default=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
-
-
-class AuditEntry(Base):
-    """One application look-up by a staff member: who, when, which records."""
-
-    __tablename__ = "audit_log"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    username = Column(String(32), nullable=False, index=True)
-    at = Column(DateTime(timezone=True), nullable=False)
-    action = Column(String(32), nullable=False)
-    subject = Column(String(64), nullable=False)  # masked ID number looked up
-    records = Column(Text, nullable=False, default="")  # application numbers shown
+_EQUALISER = _hasher.hash("timing-equaliser")
 
 
 @dataclass(frozen=True)
@@ -51,63 +35,95 @@ class StaffPublic:
     is_admin: bool
 
 
-@dataclass(frozen=True)
-class AuditPublic:
-    """An audit entry as shown to administrators."""
-
-    username: str
-    at: datetime
-    action: str
-    subject: str
-    records: str
-
-
 class StaffError(ValueError):
     """A staff account cannot be created as asked."""
 
 
-def create_user(engine: Engine, *, username: str, password: str, is_admin: bool = False) -> StaffPublic:
-    """Create a staff account; the password is stored only as an argon2 hash."""
-    if not USERNAME.fullmatch(username):
-        raise StaffError("用户名须为3到32位字母、数字、_、.、-")
-    if len(password) < MIN_PASSWORD:
-        raise StaffError(f"密码至少{MIN_PASSWORD}位")
-    with Session(engine) as session, session.begin():
-        if session.get(StaffUser, username) is not None:
-            raise StaffError(f"用户 {username} 已存在")
-        session.add(StaffUser(username=username, password_hash=_hasher.hash(password), is_admin=is_admin,
-                              created_at=datetime.now(timezone.utc)))
-    return StaffPublic(username, is_admin)
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def authenticate(engine: Engine, *, username: str, password: str) -> StaffPublic | None:
-    """Return the account when the password matches, else None (same time either way)."""
-    with Session(engine) as session:
-        user = session.get(StaffUser, username)
-        stored = user.password_hash if user else _hasher.hash("timing-equaliser")
-        try:
-            _hasher.verify(stored, password)
-        except (VerificationError, InvalidHashError):
-            return None
-        return StaffPublic(user.username, bool(user.is_admin)) if user else None
+class StaffAccounts:
+    """Create and check staff accounts, and keep their console sessions on the server."""
+
+    def __init__(self, engine: Engine, *, session_lifetime: timedelta = timedelta(hours=8),
+                 now: Callable[[], datetime] = utc_now) -> None:
+        self.engine = engine
+        self.session_lifetime = session_lifetime
+        self.now = now
+
+    def create_user(self, *, username: str, password: str, is_admin: bool = False) -> StaffPublic:
+        """Create a staff account; the password is stored only as an argon2 hash."""
+        if not USERNAME.fullmatch(username):
+            raise StaffError("用户名须为3到32位字母、数字、_、.、-")
+        if len(password) < MIN_PASSWORD:
+            raise StaffError(f"密码至少{MIN_PASSWORD}位")
+        with Session(self.engine) as session, session.begin():
+            if session.get(StaffUser, username) is not None:
+                raise StaffError(f"用户 {username} 已存在")
+            session.add(StaffUser(username=username, password_hash=_hasher.hash(password), is_admin=is_admin,
+                                  created_at=self.now()))
+        return StaffPublic(username, is_admin)
+
+    def authenticate(self, *, username: str, password: str) -> StaffPublic | None:
+        """Return the account when the password matches, else None (same time either way)."""
+        with Session(self.engine) as session:
+            user = session.get(StaffUser, username)
+            try:
+                _hasher.verify(user.password_hash if user else _EQUALISER, password)
+            except (VerificationError, InvalidHashError):
+                return None
+            return StaffPublic(user.username, bool(user.is_admin)) if user else None
+
+    def get_user(self, *, username: str) -> StaffPublic | None:
+        """Return a staff account by name."""
+        with Session(self.engine) as session:
+            user = session.get(StaffUser, username)
+            return StaffPublic(user.username, bool(user.is_admin)) if user else None
+
+    def start_session(self, *, username: str) -> str:
+        """Open a session for a signed-in user and return its token (only its hash is stored)."""
+        token = secrets.token_urlsafe(32)
+        now = self.now()
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(StaffSession).where(StaffSession.expires_at <= now))
+            session.add(StaffSession(token_hash=_token_hash(token), username=username,
+                                     expires_at=now + self.session_lifetime))
+        return token
+
+    def session_user(self, *, token: str) -> StaffPublic | None:
+        """Return the user of a session that is open and not expired."""
+        with Session(self.engine) as session:
+            row = session.get(StaffSession, _token_hash(token))
+            if row is None or as_utc(row.expires_at) <= self.now():
+                return None
+            username = row.username
+        return self.get_user(username=username)
+
+    def end_session(self, *, token: str) -> None:
+        """Close a session on the server: its cookie no longer works anywhere."""
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(StaffSession).where(StaffSession.token_hash == _token_hash(token)))
 
 
-def get_user(engine: Engine, *, username: str) -> StaffPublic | None:
-    """Return a staff account by name."""
-    with Session(engine) as session:
-        user = session.get(StaffUser, username)
-        return StaffPublic(user.username, bool(user.is_admin)) if user else None
+class LoginThrottle:
+    """Refuse logins for a user name or from an address after too many failures within a window."""
 
+    def __init__(self, engine: Engine, *, max_failures: int, window: timedelta,
+                 now: Callable[[], datetime] = utc_now) -> None:
+        self.counter = FailureCounter(engine, purpose=LOGIN, window=window, now=now)
+        self.max_failures = max_failures
 
-def record_lookup(engine: Engine, *, username: str, subject: str, records: list[str], action: str = "lookup") -> None:
-    """Write one audit entry for a look-up of applications."""
-    with Session(engine) as session, session.begin():
-        session.add(AuditEntry(username=username, at=datetime.now(timezone.utc), action=action,
-                               subject=subject, records=",".join(records)))
+    def blocked(self, *, username: str, address: str) -> bool:
+        """Say whether the user name or the address has used up its failures."""
+        return (self.counter.count(scope=BY_USER, subject=username) >= self.max_failures
+                or self.counter.count(scope=BY_ADDRESS, subject=address) >= self.max_failures)
 
+    def record_failure(self, *, username: str, address: str) -> None:
+        """Count one failed login against the user name and the address."""
+        self.counter.add(scope=BY_USER, subject=username)
+        self.counter.add(scope=BY_ADDRESS, subject=address)
 
-def audit_entries(engine: Engine, *, limit: int = 200) -> list[AuditPublic]:
-    """Return the newest audit entries first."""
-    with Session(engine) as session:
-        rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
-        return [AuditPublic(r.username, r.at, r.action, r.subject, r.records) for r in rows]
+    def forget(self, *, username: str) -> None:
+        """Forget a user name's failures after a successful login."""
+        self.counter.clear(scope=BY_USER, subject=username)

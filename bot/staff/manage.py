@@ -9,9 +9,10 @@ import argparse
 import getpass
 import sys
 
-from bot.applications.store import init_db, make_engine
+from bot.database.engine import make_engine
+from bot.database.migrate import upgrade
 from bot.settings import get_settings
-from bot.staff.accounts import StaffError, create_user
+from bot.staff.accounts import StaffAccounts, StaffError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     create = sub.add_parser("create-user", help="create a staff account")
     create.add_argument("username")
-    create.add_argument("--admin", action="store_true", help="may read the audit log")
+    create.add_argument("--admin", action="store_true", help="may read the audit log and lift locks")
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     args = parser.parse_args(argv)
     if args.password_stdin:
@@ -31,9 +32,9 @@ def main(argv: list[str] | None = None) -> int:
             print("两次输入的密码不一致", file=sys.stderr)
             return 1
     engine = make_engine(get_settings().database_url)
-    init_db(engine)
+    upgrade(engine)
     try:
-        user = create_user(engine, username=args.username, password=password, is_admin=args.admin)
+        user = StaffAccounts(engine).create_user(username=args.username, password=password, is_admin=args.admin)
     except StaffError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, validator
 
-from webapp.deps import State
+from bot.rules.idnumber import mask_text
+from webapp.deps import ClientAddress, State
 from webapp.templating import templates
 
 router = APIRouter()
 SENDER = re.compile(r"[A-Za-z0-9_\-]{8,64}")
 MAX_MESSAGE = 2000
+RELAY_SECRET_HEADER = "X-Relay-Secret"
+CLIENT_HEADER = "X-Client-Address"
+MASKED_MESSAGE_HEADER = "X-Masked-Message"  # the user's message as the page may store it (URI-encoded)
 
 
 class ChatCreate(BaseModel):
@@ -91,21 +96,23 @@ async def widget_page(request: Request) -> Response:
 
 
 @router.get("/embed.js")
-async def embed_script(request: Request) -> Response:
-    """Serve the one-line embed snippet's script."""
-    body = templates.get_template("embed.js").render(origin=str(request.base_url).rstrip("/"))
-    return Response(body, media_type="application/javascript")
+async def embed_script(state: State) -> Response:
+    """Serve the one-line embed snippet's script, pointing at the configured public address (never Host)."""
+    body = templates.get_template("embed.js").render(origin=state.settings.public_url)
+    return Response(body, media_type="application/javascript", headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.post("/api/chat", response_model=list[BotMessagePublic], response_model_exclude_unset=True)
-async def relay(chat: ChatCreate, state: State) -> list[dict[str, Any]]:
-    """Pass a message to Rasa's REST channel and return the bot's messages."""
+@router.post("/api/chat", response_model=list[BotMessagePublic])
+async def relay(chat: ChatCreate, state: State, address: ClientAddress) -> Response:
+    """Pass a message to Rasa's REST channel, vouching for the browser's address, and return the bot's messages."""
     url = f"{state.settings.rasa_url}/webhooks/rest/webhook"
+    headers = {RELAY_SECRET_HEADER: state.settings.relay_secret, CLIENT_HEADER: address}
     try:
         async with httpx.AsyncClient(timeout=20) as client:
-            reply = await client.post(url, json={"sender": chat.sender, "message": chat.message})
+            reply = await client.post(url, json={"sender": chat.sender, "message": chat.message}, headers=headers)
             reply.raise_for_status()
             messages = reply.json()
     except (httpx.HTTPError, ValueError) as exc:
         raise HTTPException(status_code=503, detail="助手暂时无法连接，请稍后再试") from exc
-    return bot_messages(messages if isinstance(messages, list) else [])
+    body = bot_messages(messages if isinstance(messages, list) else [])
+    return JSONResponse(body, headers={MASKED_MESSAGE_HEADER: quote(mask_text(chat.message), safe="")})

@@ -1,6 +1,7 @@
 /* 对话组件：消息保存在 localStorage，刷新页面后对话仍在。
    机器人的答复带结构（answer，见 bot/answers/model.py）时按标题、分节、可勾选的材料、可拨打的电话、表格链接和依据显示，
-   否则显示纯文本。页面上的文字一律用 textContent 写入，从不用 innerHTML。 */
+   否则显示纯文本。页面上的文字一律用 textContent 写入，从不用 innerHTML。
+   用户消息只保存服务器返回的脱敏文本（X-Masked-Message），身份证号不会留在浏览器里。 */
 (function () {
   "use strict";
   var KEY = "jl-chat-v1";
@@ -170,13 +171,16 @@
     if (!message) return;
     disableOldButtons();
     var mine = { who: "user", text: shown || message };
-    state.history.push(mine); save(); reveal(show(mine, false));
+    reveal(show(mine, false));
     typing.hidden = false; sendButton.disabled = true;
     fetch("/api/chat", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ sender: state.sender, message: message })
     }).then(function (r) {
+      var masked = r.headers.get("X-Masked-Message");
+      if (!shown) mine.text = masked !== null ? decodeURIComponent(masked) : "（消息已发送）";
+      state.history.push(mine);
       return r.json().then(function (data) { return { ok: r.ok, data: data }; });
     }).then(function (res) {
       var replies = res.ok ? res.data : [{ text: (res.data && res.data.detail && res.data.detail[0] && res.data.detail[0].msg) || (res.data && res.data.detail) || "抱歉，出了点问题，请稍后再试。" }];

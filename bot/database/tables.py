@@ -1,0 +1,106 @@
+"""Every table of the status store, in one metadata that the migrations follow."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Application(Base):
+    """One application, as imported: the ID number only as keyed hash and masked form."""
+
+    __tablename__ = "applications"
+
+    application_no = Column(String(32), primary_key=True)
+    id_hash = Column(String(64), nullable=False, index=True)
+    id_masked = Column(String(18), nullable=False)
+    name = Column(String(64), nullable=False)
+    phone = Column(String(32))
+    procedure_code = Column(String(40), nullable=False)
+    status = Column(String(16), nullable=False)
+    submitted_date = Column(Date, nullable=False)
+    accepted_date = Column(Date)
+    completed_date = Column(Date)
+    missing_materials = Column(Text, nullable=False, default="")
+    note = Column(Text, nullable=False, default="")
+    updated_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class UnansweredQuestion(Base):
+    """A question the assistant could not answer, kept (masked) for staff."""
+
+    __tablename__ = "unanswered_questions"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    text = Column(Text, nullable=False)
+    reason = Column(String(32), nullable=False)
+    asked_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class StaffUser(Base):
+    """A phone-line staff member or administrator."""
+
+    __tablename__ = "staff_users"
+
+    username = Column(String(32), primary_key=True)
+    password_hash = Column(String(255), nullable=False)
+    is_admin = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class StaffSession(Base):
+    """A signed-in console session; deleting the row ends it on every server."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    username = Column(String(32), nullable=False, index=True)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class AuditEntry(Base):
+    """One staff action on applications or limits: who, when, what."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    username = Column(String(32), nullable=False, index=True)
+    at = Column(DateTime(timezone=True), nullable=False)
+    action = Column(String(32), nullable=False)
+    subject = Column(String(64), nullable=False)
+    records = Column(Text, nullable=False, default="")
+
+
+class Failure(Base):
+    """One failed attempt (a status look-up, a console login), counted within a time window."""
+
+    __tablename__ = "failures"
+    __table_args__ = (Index("ix_failures_subject", "purpose", "scope", "subject", "at"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    purpose = Column(String(16), nullable=False)
+    scope = Column(String(16), nullable=False)
+    subject = Column(String(160), nullable=False)
+    at = Column(DateTime(timezone=True), nullable=False)
+
+
+class ChannelReply(Base):
+    """The reply given to one channel message, so a retried message gets it again without a second turn."""
+
+    __tablename__ = "channel_replies"
+
+    message_key = Column(String(160), primary_key=True)
+    reply = Column(Text)
+    received_at = Column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class ChannelOptions(Base):
+    """The numbered options last offered to a channel user, so that "1" picks the first on any server."""
+
+    __tablename__ = "channel_options"
+
+    user_key = Column(String(160), primary_key=True)
+    payloads = Column(Text, nullable=False)
+    updated_at = Column(DateTime(timezone=True), nullable=False)

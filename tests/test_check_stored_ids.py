@@ -1,0 +1,42 @@
+"""The CI leak check: every table, every written form of every ID number used in a run."""
+
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_idnumber import WRITTEN_FORMS
+
+spec = importlib.util.spec_from_file_location("check_stored_ids", ROOT / "scripts" / "check_stored_ids.py")
+check = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(check)
+ZHANG = "330502198503120112"
+
+
+def database(tmp_path, *cells: str) -> str:
+    path = tmp_path / "store.db"
+    with sqlite3.connect(path) as db:
+        db.execute("create table events (data text)")
+        db.execute("create table other (note text, n integer)")
+        db.executemany("insert into other values (?, 1)", [(c,) for c in cells])
+        db.execute("insert into events values ('{}')")
+    return str(path)
+
+
+@pytest.mark.parametrize("written", [*WRITTEN_FORMS, "33050219 8503120112"])
+def test_any_written_form_in_any_table_is_found(tmp_path, written, capsys):
+    ids = tmp_path / "ids.yml"
+    ids.write_text(f"- {ZHANG}\n", encoding="utf-8")
+    assert check.main(["--db", database(tmp_path, f"身份证号{written}"), str(ids)]) == 1
+    out = capsys.readouterr().out
+    assert "1 found" in out and ZHANG not in out
+
+
+def test_masked_numbers_and_other_digits_pass(tmp_path):
+    ids = tmp_path / "ids.yml"
+    ids.write_text(f"- {ZHANG}\n", encoding="utf-8")
+    db = database(tmp_path, "身份证号330*************12", "电话13800000001", "2026-11-16")
+    assert check.main(["--db", db, str(ids)]) == 0
