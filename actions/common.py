@@ -59,6 +59,7 @@ def context_of(tracker: Tracker) -> Context:
         form=tracker.get_slot(slots.FORM),
         contact=tracker.get_slot(slots.CONTACT),
         options=list(tracker.get_slot(slots.OPTIONS) or []),
+        status_records=list(tracker.get_slot(slots.STATUS_RECORDS) or []),
     )
 
 

@@ -10,11 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.common import WithServices, context_of, intent_of, parse_of, send
+from actions.common import WithServices, context_events, context_of, intent_of, parse_of, send
 from bot.language import entities as e
 from bot.language.situation import FACT_ENTITIES, facts_from
 from bot.rules.onetrip import Facts, Verdict, implied_variant
 
+# Questions that name no procedure to judge (a policy, a contact, a form …): answered, not judged.
+NOT_A_VERDICT = frozenset({"policy", "contact", "form", "silent", "out_of_scope", "status_reason"})
 # Replies that answer the deciding questions (besides messages that state facts).
 ANSWER_INTENTS = frozenset({"inform_situation", "affirm", "deny", "ask_one_trip", "choose_option",
                             "inform_certificate"})
@@ -55,6 +57,8 @@ class ValidateOneTripForm(_Verdicts, FormValidationAction):
         if current and not names:
             return {}
         d = self.services.one_trip.resolve(parse, context_of(tracker))
+        if d.kind in NOT_A_VERDICT and not current:
+            return {slots.REQUESTED_SLOT: None}
         if d.kind == "answer":
             return {slots.TRIP_PROCEDURE: d.codes, slots.PROCEDURE: d.codes, slots.OPTIONS: None,
                     slots.CERTIFICATE: d.certificate, slots.MATTER: d.matter, slots.VARIANT: d.variant}
@@ -119,6 +123,12 @@ class ActionOneTripVerdict(_Verdicts, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         codes = tracker.get_slot(slots.TRIP_PROCEDURE)
+        if not codes:  # the question named no procedure to judge: answer it instead
+            s = self.services
+            step = s.questions.step(parse_of(tracker), context_of(tracker), intent_of(tracker), s.today())
+            for answer in step.answers:
+                send(dispatcher, answer)
+            return context_events(step.context)
         send(dispatcher, self.services.one_trip.render(codes, self.verdict(tracker, codes, final=True)))
         reset = [SlotSet(name, None) for name in (*FACT_ENTITIES, slots.MATERIALS_NAMED, slots.MATERIALS_MISSING,
                                                   slots.TRIP_PROCEDURE, slots.TRIP_ANSWERED, slots.TRIP_ASKED)]

@@ -1,4 +1,5 @@
-"""Rasa NLU components: a jieba tokenizer on normalised text, and the knowledge-base entity extractor."""
+"""Rasa NLU components: a jieba tokenizer on normalised text, the knowledge-base entity extractor, and the
+keeper of question intents."""
 
 from __future__ import annotations
 
@@ -10,10 +11,18 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -78,3 +87,53 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Leave training data as it is (entities come from the knowledge base, not from training)."""
         return training_data
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class QuestionIntentKeeper(GraphComponent, IntentClassifier):
+    """Keep small talk from swallowing a question.
+
+    When the classifier's best intent is small talk ("再见", "好的") but the message names what questions are
+    about (a matter, a form, a contact, a policy …, or asks an aspect without telling facts), the best-ranked
+    question intent is taken instead: "那注销呢" is not a "no", and "国家注册转册要哪些材料" is not a goodbye.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Return the intents counted as small talk and the entities that make a message a question."""
+        return {
+            "small_talk": ["greet", "thank", "goodbye", "bot_challenge", "affirm", "deny", "stop"],
+            "naming_entities": ["matter", "form", "contact", "policy", "topic", "out_of_scope", "certificate"],
+            "asking_entities": ["aspect"],
+            "fact_entities": ["age", "expiry", "validity", "proxy", "other_registration", "employer_region",
+                              "trained_here", "ready", "specialties", "material"],
+        }
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> QuestionIntentKeeper:
+        """Create the component from its configuration."""
+        return cls(config)
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.small_talk = frozenset(config["small_talk"])
+        self.naming = frozenset(config["naming_entities"])
+        self.asking = frozenset(config["asking_entities"])
+        self.facts = frozenset(config["fact_entities"])
+
+    def _is_question(self, entities: list[dict[str, Any]]) -> bool:
+        names = {e.get("entity") for e in entities if e.get("role") not in ("generic", "hint")}
+        return bool(names & self.naming) or (bool(names & self.asking) and not names & self.facts)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Replace a small-talk intent by the best question intent when the message is a question."""
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get(INTENT_NAME_KEY) not in self.small_talk or not self._is_question(message.get(ENTITIES, [])):
+                continue
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            best = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in self.small_talk), None)
+            if best:
+                message.set(INTENT, {INTENT_NAME_KEY: best[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY:
+                                     best.get(PREDICTED_CONFIDENCE_KEY, 0.0)}, add_to_output=True)
+        return messages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from bot.answers.guide import ProcedureAnswers
 from bot.answers.model import Answer, Button, Item, Section
@@ -40,6 +41,10 @@ class Answers:
     def status_report(self, records: list[ApplicationRecord], id_masked: str, *, today: date) -> Answer:
         """Report every application of one person."""
         return self.statuses.report(records, id_masked, today=today)
+
+    def status_reasons(self, records: list[dict[str, Any]]) -> Answer:
+        """Say why the applications of the last look-up stand where they do."""
+        return self.statuses.reasons(records)
 
     # ------------------------------------------------------------------ forms, contacts, policies
     def form(self, key: str) -> Answer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from bot.answers.model import Answer, Section
 from bot.answers.parts import Parts, phones_of
@@ -70,6 +71,33 @@ class StatusAnswers:
         elif r.note and r.status != "不予受理":
             lines.append(f"备注：{r.note}")
         return lines, contacts
+
+    def reasons(self, records: list[dict[str, Any]]) -> Answer:
+        """Say why applications stand where they do (the reason of a refusal, what a correction needs), from
+        the records of the last look-up (kept without the ID number)."""
+        sections: list[Section] = []
+        contacts: list[Contact] = []
+        for r in records:
+            proc = self.kb.procedures.get(str(r.get("code")))
+            status = self.kb.statuses.get(str(r.get("status")))
+            why = [*(r.get("missing") or []), *([r["note"]] if r.get("note") else [])]
+            lines = [f"状态：{status.label if status else r.get('status')}"]
+            if r.get("status") == "需补正":
+                lines.append("需要补正的材料（一次性告知）：" + "；".join(why))
+            elif why:
+                lines.append("原因：" + "；".join(why))
+            else:
+                lines.append("办理记录中没有写明其他原因。")
+            if proc is not None:
+                contacts += self.kb.contacts_for(proc)
+            sections.append(Section("status", heading=f"【{proc.title if proc else r.get('code')}】",
+                                    text="\n".join(lines)))
+        contacts = list({c.key: c for c in contacts}.values())
+        if contacts:
+            sections.append(Section("contacts", heading="如有疑问可以咨询：",
+                                    items=[self.parts.call_line(c) for c in contacts]))
+        return Answer("status", "办理情况说明", sections, phones=phones_of(contacts),
+                      procedures=[str(r.get("code")) for r in records])
 
     def after_completion(self, proc: Procedure) -> str:
         """Say what follows approval: the later visit, the printing, or the seed's last step."""

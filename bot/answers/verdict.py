@@ -45,7 +45,9 @@ class VerdictAnswers:
         if verdict.kind == "zero":
             return Answer("verdict", proc.title, sections, source=self.parts.cite(proc.source),
                           procedures=[proc.code], verdict=verdict.kind)
-        if verdict.kind != "ask":
+        if verdict.kind == "ask":
+            sections.append(self.parts.visits_section(proc, "办理步骤（供参考）："))
+        else:
             if verdict.questions and verdict.kind != "cannot":
                 sections.append(Section("questions", heading="另外请告诉我：", items=[Item(q) for q in verdict.questions]))
             if verdict.missing:

@@ -22,10 +22,14 @@ INTENT_ASPECTS = {
 }
 GUIDE = "guide"
 FIELDS = "fields"  # what to fill in or sign on a form: answered with the form itself
+REASON = "reason"  # why: after a status look-up, the record's reason; otherwise the conditions
+NOT_EXTRA_TRIP = "not_extra_trip"  # the policy a trip situation ("问了问啥也没办") asks about
 # Contacts that are a topic of their own: naming them is asking for them.
 TOPIC_CONTACTS = ("supervision_lock", "system_tech", "registration_review", "zhejiang_association",
                   "construction_info_port")
 CERTIFICATE_ORDER = ("P", "H", "N")
+# Aspects the dialogue reads but the renderer knows under another name.
+RENDERED_AS = {FIELDS: "forms", REASON: "conditions"}
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Context:
     form: str | None = None
     contact: str | None = None
     options: list[str] = field(default_factory=list)
+    status_records: list[dict[str, Any]] = field(default_factory=list)  # the last status look-up (no ID number)
 
 
 @dataclass
@@ -47,7 +52,7 @@ class Decision:
     """What to answer."""
 
     kind: str  # answer | clarify | clarify_matter | no_such_procedure | form | contact | policy | silent |
-    #            out_of_scope | unknown | no_options
+    #            status_reason | out_of_scope | unknown | no_options
     codes: list[str] = field(default_factory=list)
     aspects: list[str] = field(default_factory=list)
     variant: str | None = None
@@ -56,6 +61,7 @@ class Decision:
     matter: str | None = None
     certificate: str | None = None
     policies: list[str] = field(default_factory=list)  # policies that bear on the procedure answered
+    records: list[dict[str, Any]] = field(default_factory=list)  # status records a status answer speaks of
 
     @property
     def answered(self) -> bool:
@@ -105,7 +111,7 @@ class Questions:
             if 0 <= index < len(ctx.options):
                 return self._choose(ctx.options[index], ctx)
             return Decision("clarify", options=ctx.options, aspects=ctx.aspects, matter=ctx.matter)
-        if parse.out_of_scope and parse.other_registration != "yes" and not parse.names_ours:
+        if parse.out_of_scope and parse.other_registration != "yes" and not parse.certificates:
             return Decision("out_of_scope")
         if parse.topics:
             return Decision("silent", keys=parse.topics[:1])
@@ -123,11 +129,16 @@ class Questions:
         form = self._form(parse, ctx, aspects, matter)
         if form:
             return Decision("form", keys=[form])
+        if not parse.matters and not parse.certificates:
+            if parse.trip_situation:
+                return Decision("policy", keys=[NOT_EXTRA_TRIP])
+            if parse.policies:
+                return Decision("policy", keys=parse.policies[:1])
         contacts = self._contacts(parse, ctx, aspects, certs, matter)
         if contacts:
             return Decision("contact", keys=contacts)
-        if parse.policies and not matter and not parse.matters:
-            return Decision("policy", keys=parse.policies[:1])
+        if REASON in aspects and ctx.status_records and not (parse.matters or parse.certificates):
+            return Decision("status_reason", codes=ctx.procedures, records=ctx.status_records)
 
         if matter is None and not certs:
             if ctx.procedures and (parse.aspects or intent in INTENT_ASPECTS or parse.variants):
@@ -179,12 +190,19 @@ class Questions:
         if FIELDS in aspects and not matter and not parse.certificates and ctx.form:
             return ctx.form
         if FIELDS in aspects and matter:
-            certs = [c for c in parse.certificates if c in CERTIFICATE_ORDER] or ["P", "H"]
-            forms = {m.form for p in self.procedures_for(certs, matter) for v in p.variants for m in v.materials
-                     if m.form}
-            if len(forms) == 1:
+            certs = [c for c in parse.certificates if c in CERTIFICATE_ORDER] or \
+                [c for c in CERTIFICATE_ORDER if self.kb.find(c, matter)]
+            procs = self.procedures_for(certs, matter)
+            forms = {self._only_form(p) for p in procs}
+            if len(forms) == 1 and None not in forms:
                 return forms.pop()
         return None
+
+    @staticmethod
+    def _only_form(proc: Procedure) -> str | None:
+        """Return the one form a procedure uses, if it uses exactly one."""
+        forms = {m.form for v in proc.variants for m in v.materials if m.form}
+        return forms.pop() if len(forms) == 1 else None
 
     def _contacts(self, parse: Parse, ctx: Context, aspects: list[str], certs: list[str],
                   matter: str | None) -> list[str]:
@@ -243,8 +261,12 @@ class Questions:
     def next_context(self, decision: Decision, ctx: Context) -> Context:
         """Return the context to keep after answering a decision."""
         if decision.kind == "answer":
+            forms = {self._only_form(self.kb.procedures[c]) for c in decision.codes} - {None}
+            form = forms.pop() if len(forms) == 1 and ("forms" in decision.aspects or FIELDS in decision.aspects) \
+                else ctx.form
             return Context(procedures=decision.codes, certificate=decision.certificate, matter=decision.matter,
-                           aspects=decision.aspects, variant=decision.variant, form=ctx.form, contact=ctx.contact)
+                           aspects=decision.aspects, variant=decision.variant, form=form, contact=ctx.contact,
+                           status_records=ctx.status_records)
         if decision.kind == "clarify":
             return replace(ctx, options=decision.options, matter=decision.matter, aspects=decision.aspects,
                            procedures=[], certificate=None)
@@ -286,7 +308,8 @@ class QuestionAnswerer:
         if d.kind == "answer":
             proc = self.kb.procedures[d.codes[0]]
             facts = facts_of(parse, proc, today) if parse.states_facts else None
-            out = [a.procedure(d.codes, d.aspects, d.variant, facts=facts)]
+            aspects = list(dict.fromkeys(RENDERED_AS.get(x, x) for x in d.aspects))
+            out = [a.procedure(d.codes, aspects, d.variant, facts=facts)]
             return out + [a.policy(k, situation=parse.trip_situation) for k in d.policies]
         if d.kind == "clarify":
             return [a.clarify_certificate(d.options, d.matter)]
@@ -302,6 +325,8 @@ class QuestionAnswerer:
             return [a.policy(d.keys[0], situation=parse.trip_situation)]
         if d.kind == "silent":
             return [a.silent(d.keys[0])]
+        if d.kind == "status_reason":
+            return [a.status_reasons(d.records)]
         if d.kind == "out_of_scope":
             return [a.out_of_scope()]
         return [a.not_understood()]

@@ -104,6 +104,7 @@ class Facts(_Model):
     origin_words: Words
     submission: Words
     clause_breaks: Words
+    question_tags: Words
     trip_situations: TripSituations
     ordinals: Ordinals
 

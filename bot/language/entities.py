@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lexicon import Lexicon
@@ -98,7 +99,7 @@ class EntityReader:
         self.normaliser = Normaliser(lexicon.english.english)
         words = t.dictionary_words(kb, lexicon)
         self.nlp = nlp or t.build_pipeline(words)
-        self.kb_matcher = TermMatcher(t.kb_entries(kb, lexicon), lexicon.typos)
+        self.kb_matcher = TermMatcher(t.kb_entries(kb, lexicon), lexicon.typos, short_fuzzy_labels=t.NAMING_LABELS)
         self.generic = set(lexicon.hints.generic_certificate_words)
         self.cue_matcher = TermMatcher(t.lexicon_entries(lexicon), lexicon.typos, fuzzy=False)
         self.dates = DateReader(lexicon.dates)
@@ -117,8 +118,10 @@ class EntityReader:
         """Return the entities of a message."""
         norm = self.normaliser(raw)
         text = norm.text
-        matches = _drop_nested(self.kb_matcher.find(text) + self.cue_matcher.find(text))
-        clauses = self._clauses(text, matches)
+        words = t.tokens(self.nlp, text)
+        boundaries = frozenset({tok.idx for tok in words} | {tok.idx + len(tok.text) for tok in words})
+        matches = _drop_nested(self.kb_matcher.find(text, boundaries) + self.cue_matcher.find(text))
+        clauses = self._clauses(words, text, matches)
         dates = self.dates.find(text)
         # Matter words in a clause about another registration ("二建还没转出来") are about that registration.
         elsewhere = [(c.start, c.end) for c in clauses if c.has(t.OUT_OF_SCOPE) and c.has(t.HOLDING)]
@@ -135,10 +138,10 @@ class EntityReader:
         """Return the normalised form of a message."""
         return self.normaliser(raw)
 
-    def _clauses(self, text: str, matches: list[Match]) -> list[_Clause]:
+    def _clauses(self, words: Doc, text: str, matches: list[Match]) -> list[_Clause]:
         """Split at punctuation and clause-break words (jieba tokens), and sort the matches into clauses."""
         bounds = [0]
-        for tok in t.tokens(self.nlp, text):
+        for tok in words:
             if tok.is_punct or tok.text.strip() in (",", "，", "。", ";", "；", "?", "？", "!", "！", "、"):
                 bounds.append(tok.idx)
                 bounds.append(tok.idx + len(tok.text))
@@ -302,11 +305,13 @@ class EntityReader:
 
 
 def _drop_nested(matches: list[Match]) -> list[Match]:
-    """Drop every match that stands inside a longer one ("身份证" in "身份证号", "协会" in "湖州协会")."""
+    """Drop every match that stands inside a longer one ("身份证" in "身份证号", "协会" in "湖州协会"), except a
+    certificate or matter inside the name of a material or form ("延续注册" in "延续注册申请表" still says 延续)."""
     out = []
     for m in matches:
         inside = any(
             o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+            and not (m.label in t.KEPT_INSIDE_NAMES and o.label in t.NAMES_OF_THINGS)
             for o in matches
         )
         if not inside:

@@ -75,7 +75,8 @@ def _pinyin_per_char(text: str) -> list[str]:
 class TermMatcher:
     """Find entries in normalised text, as typed or with the typos the lexicon describes."""
 
-    def __init__(self, entries: Iterable[Entry], typos: Typos, *, fuzzy: bool = True) -> None:
+    def __init__(self, entries: Iterable[Entry], typos: Typos, *, fuzzy: bool = True,
+                 short_fuzzy_labels: frozenset[str] = frozenset()) -> None:
         self.typos = typos
         self.shape_of = {typed: meant for typed, meant in typos.confusable_characters}
         self.by_alias: dict[str, list[Entry]] = defaultdict(list)
@@ -84,8 +85,11 @@ class TermMatcher:
                 self.by_alias[e.alias].append(e)
         self.lengths = sorted({len(a) for a in self.by_alias}, reverse=True)
         exact_only = set(typos.exact_only)
+        # Two-character words are matched fuzzily only for the labels that name things (a certificate, a matter,
+        # a form …): two-character phrasings ("要盖") have too many everyday sound-alikes ("要改").
         fuzzy = [a for a in self.by_alias if fuzzy and len(a) >= 2 and a not in exact_only and _is_han(a[0])
-                 and all(_is_han(c) or c.isdigit() for c in a)]
+                 and all(_is_han(c) or c.isdigit() for c in a)
+                 and (len(a) > 2 or any(e.label in short_fuzzy_labels for e in self.by_alias[a]))]
         self.fuzzy_lengths = sorted({len(a) for a in fuzzy}, reverse=True)
         self.by_sound: dict[tuple[str, ...], list[str]] = defaultdict(list)
         self.by_shape: dict[str, list[str]] = defaultdict(list)
@@ -122,10 +126,16 @@ class TermMatcher:
         return "".join(self.shape_of.get(c, c) for c in text)
 
     # ------------------------------------------------------------------ finding
-    def find(self, text: str) -> list[Match]:
-        """Return every entry found in text, ordered by position (longest first at a position)."""
+    def find(self, text: str, boundaries: frozenset[int] | None = None) -> list[Match]:
+        """Return every entry found in text, ordered by position (longest first at a position).
+
+        `boundaries` are the word boundaries of the text (jieba's): a two-character fuzzy find must start on one,
+        so that "当初是" (当初 | 是) is not read as "初始".
+        """
         exact = self._exact(text)
         fuzzy = self._fuzzy(text, exact)
+        if boundaries is not None:
+            fuzzy = [m for m in fuzzy if m.end - m.start > 2 or m.start in boundaries]
         return sorted(exact + fuzzy, key=lambda m: (m.start, -(m.end - m.start), m.label, m.key))
 
     def _matches(self, alias: str, start: int, end: int, text: str, how: str) -> list[Match]:

@@ -40,6 +40,12 @@ MATTER_HINT = "MATTER_HINT"
 KB_LABELS = frozenset({CERT, TRAINING, HUZHOU, NATIONAL, MATTER, RENAME, COMPANY, ASPECT, VARIANT, FORM, CONTACT,
                        POLICY, OUT_OF_SCOPE, SILENT, MATERIAL, MATERIAL_ALTERNATIVE, MATTER_HINT})
 
+# Labels whose two-character words are matched with typos too (they name things; phrasings do not).
+NAMING_LABELS = frozenset({CERT, TRAINING, MATTER, MATTER_HINT, FORM, CONTACT, VARIANT, OUT_OF_SCOPE})
+# A certificate or matter said inside the name of a material or form still counts.
+KEPT_INSIDE_NAMES = frozenset({CERT, TRAINING, NATIONAL, MATTER})
+NAMES_OF_THINGS = frozenset({MATERIAL, MATERIAL_ALTERNATIVE, FORM})
+
 # Labels of the lexicon's cue words (matched as typed).
 NEGATION = "NEG"
 PROXY = "PROXY"
@@ -57,6 +63,7 @@ EMPLOYER = "EMPLOYER"
 ORIGIN = "ORIGIN"
 SUBMISSION = "SUBMISSION"
 CLAUSE_BREAK = "CLAUSE_BREAK"
+QUESTION_TAG = "QUESTION_TAG"
 SITUATION = "SITUATION"
 ORDINAL = "ORDINAL"
 FULL_SPECIALTIES = "FULL_SPECIALTIES"
@@ -127,6 +134,7 @@ def lexicon_entries(lexicon: Lexicon) -> list[Entry]:
     add(ORIGIN, "origin", f.origin_words)
     add(SUBMISSION, "submit", f.submission)
     add(CLAUSE_BREAK, "break", f.clause_breaks)
+    add(QUESTION_TAG, "question", f.question_tags)
     for key, words in f.trip_situations:
         add(SITUATION, key, words)
     for key, words in f.ordinals:

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bot.dialogue.status import STATUS_WORDS
 from bot.rules import idnumber
 from webapp.deps import CsrfChecked, CurrentUser, State
 from webapp.routers.console_common import page
@@ -35,6 +34,6 @@ def applications(request: Request, user: CurrentUser, state: State,
     masked = idnumber.mask_id(check.number)
     state.audit.record(username=user.username, action="lookup", subject=masked,
                        records=[r.application_no for r in records])
-    rows = [{"record": r, "title": state.kb.procedures[r.procedure_code].title, "status": STATUS_WORDS[r.status]}
+    rows = [{"record": r, "title": state.kb.procedures[r.procedure_code].title, "status": state.kb.statuses[r.status].label}
             for r in records]
     return page(request, "applications.html", user=user, rows=rows, masked=masked, searched=True)
