@@ -14,21 +14,21 @@ from typing import Any
 
 import yaml
 
-from bot.answers.model import Answer, Item, Phone, Section
+from bot.answers.model import Answer, Item, Section
+from bot.answers.parts import Parts, phones_of
 from bot.knowledge.base import KNOWLEDGE_DIR, KnowledgeBase, KnowledgeError, Material, Procedure
 
 LABELS_FILE = "labels.yml"
 CHECKLIST_LABELS = ("matter", "materials", "uploads", "collection", "forms", "place", "address", "person", "phones",
-                    "time", "clock_starts", "printing", "trips", "notes", "made")
+                    "time", "deadlines", "printing", "trips", "notes", "made")
 
 
 @dataclass(frozen=True)
 class Labels:
     """The words for how a material is provided, whether it is returned, how many visits, and the headings."""
 
-    provide: dict[str, str]
+    provide: dict[str | None, str]
     returned: dict[bool | None, str]
-    trips: dict[int, str]
     checklist: dict[str, str]
 
     def material(self, material: Material) -> str:
@@ -63,9 +63,8 @@ def load_labels(directory: Path | str = KNOWLEDGE_DIR) -> Labels:
     if not isinstance(data, dict):
         raise KnowledgeError(LABELS_FILE, "(file)", "must hold a mapping at the top")
     return Labels(
-        provide=_words(data, "provide", ("original", "copy", "copy_checked", "original_or_copy")),
+        provide=_words(data, "provide", ("original", "copy", "copy_checked", "original_or_copy", None)),
         returned=_words(data, "returned", (True, False, None)),
-        trips=_words(data, "trips", (0, 1, 2)),
         checklist=_words(data, "checklist", CHECKLIST_LABELS),
     )
 
@@ -104,8 +103,10 @@ def _place(kb: KnowledgeBase, p: Procedure, labels: Labels) -> Section:
 def _time(p: Procedure, labels: Labels) -> Section:
     words = labels.checklist
     lines = list(p.time.text)
-    if p.time.clock_starts:
-        lines.append(f"{words['clock_starts']}：{p.time.clock_starts}")
+    for d in p.deadlines:
+        start = "受理后" if d.from_acceptance else "（文件没有写明从哪天起算）"
+        lines.append(f"{words['deadlines']}：{d.name} {start}{d.working_days}个工作日" if d.from_acceptance
+                     else f"{words['deadlines']}：{d.name} {d.working_days}个工作日{start}")
     if p.printing:
         lines.append(f"{words['printing']}：{p.printing.text}")
     return Section("time", words["time"], "\n".join(lines))
@@ -116,22 +117,27 @@ def build_checklist(kb: KnowledgeBase, code: str, labels: Labels | None = None) 
     labels = labels or default_labels()
     words = labels.checklist
     p = kb.procedures[code]
+    parts = Parts(kb)
     sections = [Section("summary", words["matter"], p.summary), *_materials(p, labels)]
     if p.uploads:
         sections.append(Section("process", words["uploads"], p.uploads))
-    if p.collection_materials:
-        sections.append(Section("collection", words["collection"],
-                                items=[Item(m, checkable=True) for m in p.collection_materials]))
+    for v in p.visits[1:]:
+        if v.bring:
+            sections.append(Section("collection", f"{words['collection']}（{v.name}）",
+                                    items=[Item(labels.material(m), provide=m.provide, returned=m.returned,
+                                                checkable=True) for m in v.bring]))
     forms = list(dict.fromkeys(m.form for v in p.variants for m in v.materials if m.form))
     if forms:
         sections.append(Section("forms", words["forms"],
                                 items=[Item(f"{key}《{kb.forms[key].title}》", form=key) for key in forms]))
-    sections += [_place(kb, p, labels), _time(p, labels),
-                 Section("trips", words["trips"], f"{labels.trips[p.trips]}：{p.trips_text}")]
-    if p.notes:
-        sections.append(Section("notes", words["notes"], items=[Item(n) for n in p.notes]))
-    handler = kb.contacts[p.handler]
+    visits = parts.visits_section(p, words["trips"])
+    visits.items += parts.who_items(p)
+    sections += [_place(kb, p, labels), _time(p, labels), visits, *parts.follow_on_section(p)]
+    notes = kb.notes_for(code)
+    if notes:
+        sections.append(Section("notes", words["notes"], items=[Item(n.text) for n in notes]))
+    contacts = [kb.contacts[p.handler], *kb.contacts_for(p)]
     return Answer(
         kind="checklist", title=p.title, sections=sections, source=kb.cite(p.source), procedures=[code],
-        forms=forms, phones=[Phone(handler.name, n) for n in handler.phones],
+        forms=forms, phones=phones_of(contacts),
     )
