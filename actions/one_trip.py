@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.common import WithServices, context_events, context_of, intent_of, parse_of, send
+from actions.common import FormValidation, WithServices, context_events, context_of, intent_of, parse_of, send
 from bot.language import entities as e
 from bot.language.situation import FACT_ENTITIES, facts_from
 from bot.rules.onetrip import Facts, Verdict, implied_variant
@@ -34,6 +34,13 @@ class _Verdicts(WithServices):
         return facts_from(values, tracker.get_slot(slots.MATERIALS_NAMED) or [],
                           tracker.get_slot(slots.MATERIALS_MISSING) or [], proc, self.services.today())
 
+    def by_certificate(self, codes: list[str]) -> list[list[str]]:
+        """Split procedure codes asked together into one group per certificate (each gets its own verdict)."""
+        groups: dict[str, list[str]] = {}
+        for code in codes:
+            groups.setdefault(self.services.kb.procedures[code].certificate, []).append(code)
+        return list(groups.values())
+
     def verdict(self, tracker: Tracker, codes: list[str], *, final: bool) -> Verdict:
         """Decide the verdict for the procedure from what the person said (the variant read from it if unsaid)."""
         facts = self.facts(tracker, codes)
@@ -42,7 +49,7 @@ class _Verdicts(WithServices):
         return self.services.one_trip.verdict(codes, facts, variant, final=final)
 
 
-class ValidateOneTripForm(_Verdicts, FormValidationAction):
+class ValidateOneTripForm(_Verdicts, FormValidation):
     """Settle the procedure, then read the deciding facts from whatever the person says."""
 
     def name(self) -> str:
@@ -78,6 +85,8 @@ class ValidateOneTripForm(_Verdicts, FormValidationAction):
         if asked and intent == "affirm":
             out = {name: value for name, value in AFFIRMED.items() if tracker.get_slot(name) is None}
             tracker.slots.update(out)
+        if len(self.by_certificate(codes)) > 1:  # several certificates compared: verdicts on what was said
+            return {**out, slots.TRIP_ANSWERED: True}
         verdict = self.verdict(tracker, codes, final=False)
         if verdict.kind != "ask" or (asked and (intent in ANSWER_INTENTS or parse_of(tracker).states_facts)):
             return {**out, slots.TRIP_ANSWERED: True}
@@ -129,7 +138,8 @@ class ActionOneTripVerdict(_Verdicts, Action):
             for answer in step.answers:
                 send(dispatcher, answer)
             return context_events(step.context)
-        send(dispatcher, self.services.one_trip.render(codes, self.verdict(tracker, codes, final=True)))
+        for group in self.by_certificate(codes):
+            send(dispatcher, self.services.one_trip.render(group, self.verdict(tracker, group, final=True)))
         reset = [SlotSet(name, None) for name in (*FACT_ENTITIES, slots.MATERIALS_NAMED, slots.MATERIALS_MISSING,
                                                   slots.TRIP_PROCEDURE, slots.TRIP_ANSWERED, slots.TRIP_ASKED)]
         return [*reset, SlotSet(slots.PROCEDURE, codes), SlotSet(slots.ASPECT, ["trips"])]

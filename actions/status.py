@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.common import WithServices, text_of
+from actions.common import FormValidation, WithServices, context_events, parse_of, send, text_of
 from bot.applications.limits import client_key
+from bot.dialogue.questions import Context
+from bot.language.parse import Parse
 
 
 def _client(tracker: Tracker) -> str:
     return client_key(tracker.latest_message.get("metadata"), tracker.sender_id)
 
 
-class ValidateStatusForm(WithServices, FormValidationAction):
+class ValidateStatusForm(WithServices, FormValidation):
     """Read the ID number and the name from whatever the person sends while the look-up is open."""
 
     def name(self) -> str:
@@ -97,7 +99,12 @@ class ActionReportStatus(WithServices, Action):
         certificates = {s.kb.procedures[c].certificate for c in codes}
         records = [{"code": r.procedure_code, "status": r.status, "missing": list(r.missing_materials),
                     "note": r.note} for r in result.records]
+        ctx = Context(procedures=codes, certificate=certificates.pop() if len(certificates) == 1 else None,
+                      status_records=records)
+        parse = parse_of(tracker)
+        if parse.aspects:  # "补正要补啥？补完多久能出证？": answer the question asked with the ID number too
+            step = s.questions.step(Parse(aspects=parse.aspects, matters=parse.matters), ctx, None, s.today())
+            for answer in step.answers:
+                send(dispatcher, answer)
         return [*events, SlotSet(slots.ID_HASH, None), SlotSet(slots.ID_MASKED, None),
-                SlotSet(slots.STATUS_RECORDS, records), SlotSet(slots.PROCEDURE, codes),
-                SlotSet(slots.CERTIFICATE, certificates.pop() if len(certificates) == 1 else None),
-                SlotSet(slots.MATTER, None), SlotSet(slots.ASPECT, None), SlotSet(slots.OPTIONS, None)]
+                SlotSet(slots.STATUS_RECORDS, records), *context_events(ctx)]

@@ -91,11 +91,13 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class QuestionIntentKeeper(GraphComponent, IntentClassifier):
-    """Keep small talk from swallowing a question.
+    """Keep small talk and status look-ups from swallowing a question.
 
     When the classifier's best intent is small talk ("再见", "好的") but the message names what questions are
     about (a matter, a form, a contact, a policy …, or asks an aspect without telling facts), the best-ranked
     question intent is taken instead: "那注销呢" is not a "no", and "国家注册转册要哪些材料" is not a goodbye.
+    Likewise a status intent without an ID number and without asking about progress ("我1961年出生，还能延续吗")
+    is a question about a procedure, not a look-up.
     """
 
     @staticmethod
@@ -103,10 +105,12 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         """Return the intents counted as small talk and the entities that make a message a question."""
         return {
             "small_talk": ["greet", "thank", "goodbye", "bot_challenge", "affirm", "deny", "stop"],
+            "status": ["check_status", "inform_identity"],
+            "status_entities": ["id_number", "progress"],
             "naming_entities": ["matter", "form", "contact", "policy", "topic", "out_of_scope", "certificate"],
             "asking_entities": ["aspect"],
             "fact_entities": ["age", "expiry", "validity", "proxy", "other_registration", "employer_region",
-                              "trained_here", "ready", "specialties", "material"],
+                              "trained_here", "ready", "specialties", "material", "birth_date", "correction_field"],
         }
 
     @classmethod
@@ -117,6 +121,8 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.small_talk = frozenset(config["small_talk"])
+        self.status = frozenset(config["status"])
+        self.status_entities = frozenset(config["status_entities"])
         self.naming = frozenset(config["naming_entities"])
         self.asking = frozenset(config["asking_entities"])
         self.facts = frozenset(config["fact_entities"])
@@ -125,14 +131,25 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         names = {e.get("entity") for e in entities if e.get("role") not in ("generic", "hint")}
         return bool(names & self.naming) or (bool(names & self.asking) and not names & self.facts)
 
+    def _overruled(self, intent: str | None, entities: list[dict[str, Any]]) -> frozenset[str]:
+        """Return the intents a message cannot have, given its entities (none when its intent stands)."""
+        if not self._is_question(entities):
+            return frozenset()
+        if intent in self.small_talk:
+            return self.small_talk
+        if intent in self.status and not {e.get("entity") for e in entities} & self.status_entities:
+            return self.small_talk | self.status
+        return frozenset()
+
     def process(self, messages: list[Message]) -> list[Message]:
-        """Replace a small-talk intent by the best question intent when the message is a question."""
+        """Replace a small-talk or status intent by the best question intent when the message is a question."""
         for message in messages:
-            intent = message.get(INTENT) or {}
-            if intent.get(INTENT_NAME_KEY) not in self.small_talk or not self._is_question(message.get(ENTITIES, [])):
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            ruled_out = self._overruled(intent, message.get(ENTITIES, []))
+            if not ruled_out:
                 continue
             ranking = message.get(INTENT_RANKING_KEY) or []
-            best = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in self.small_talk), None)
+            best = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in ruled_out), None)
             if best:
                 message.set(INTENT, {INTENT_NAME_KEY: best[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY:
                                      best.get(PREDICTED_CONFIDENCE_KEY, 0.0)}, add_to_output=True)

@@ -14,8 +14,8 @@ from bot.answers.render import Answers
 from bot.applications.limits import LookupGuard
 from bot.applications.store import StatusStore
 from bot.dialogue.questions import Questions
-from bot.language.entities import EntityReader
 from bot.knowledge.base import KnowledgeBase
+from bot.language.entities import EntityReader
 from bot.settings import Settings
 from bot.staff.accounts import LoginThrottle, StaffAccounts, StaffPublic
 from bot.staff.audit import AuditLog

@@ -17,9 +17,9 @@ from bot.applications.store import StatusStore
 from bot.database.engine import make_engine
 from bot.database.migrate import require_current
 from bot.dialogue.questions import Questions
+from bot.knowledge.base import default_knowledge
 from bot.knowledge.lexicon import default_lexicon
 from bot.language.entities import EntityReader
-from bot.knowledge.base import default_knowledge
 from bot.settings import Settings, get_settings
 from bot.staff.accounts import LoginThrottle, StaffAccounts
 from bot.staff.audit import AuditLog

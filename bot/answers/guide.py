@@ -77,6 +77,8 @@ class ProcedureAnswers:
                     sections.append(Section(s.kind, s.heading, s.text, items))
             if aspect == "conditions" and facts is not None:
                 sections += self.verdicts.assessment(p, decide(p, facts, variant, final=True))
+            if aspect == "materials" and "place" not in wanted and p.visits:
+                sections.append(Section("place", heading="提交地点：", text=self.parts.place_text(p)))
         return sections
 
     # ------------------------------------------------------------------ aspects
@@ -165,8 +167,9 @@ class ProcedureAnswers:
             return [Section("trips", heading="跑几次：", text=f"材料齐全、符合受理条件时，到{place}办理一次，即“最多跑一次”。",
                             items=self.parts.who_items(p))]
         outside = self.kb.policies["one_trip_definition"].outside_note or ""
+        steps = self.parts.visits_section(p, "各次要办的事（原文）：")
         return [Section("trips", heading=f"跑几次：按文件，需要到{place}去{times(p.trips)}：", items=self.parts.who_items(p)),
-                *self.parts.follow_on_section(p), Section("trips", text=outside)]
+                steps, *self.parts.follow_on_section(p), Section("trips", text=outside)]
 
     def contact(self, p: Procedure, variant: str | None) -> list[Section]:
         """Say whom to call about a procedure."""

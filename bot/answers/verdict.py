@@ -46,7 +46,10 @@ class VerdictAnswers:
             return Answer("verdict", proc.title, sections, source=self.parts.cite(proc.source),
                           procedures=[proc.code], verdict=verdict.kind)
         if verdict.kind == "ask":
+            if not covered:
+                sections.append(self._visits_headline(proc, verdict))
             sections.append(self.parts.visits_section(proc, "办理步骤（供参考）："))
+            sections += self.parts.follow_on_section(proc)
         else:
             if verdict.questions and verdict.kind != "cannot":
                 sections.append(Section("questions", heading="另外请告诉我：", items=[Item(q) for q in verdict.questions]))
@@ -73,6 +76,11 @@ class VerdictAnswers:
                            items=[self.reason_item(proc, f) for f in verdict.reasons])
         if covered:
             return Section("verdict", text=f"可以“最多跑一次”：材料齐全、符合受理条件时，到{place}办理一次即可。")
+        return self._visits_headline(proc, verdict)
+
+    def _visits_headline(self, proc: Procedure, verdict: Verdict) -> Section:
+        """Say how many visits the national text describes, and which."""
+        place = self.kb.contacts[proc.handler].name
         names = "、".join(v.name for v in verdict.visits)
         each = "各一次" if len(verdict.visits) > 1 else ""
         return Section("verdict", text=f"按文件，此事项需要到{place}去{times(len(verdict.visits))}：{names}{each}。")

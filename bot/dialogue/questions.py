@@ -78,6 +78,9 @@ class Questions:
     # ------------------------------------------------------------------ procedures
     def procedures_for(self, certificates: list[str], matter: str) -> list[Procedure]:
         """Return the procedures for a matter under the given certificates, mapping near-synonyms."""
+        covers = self.kb.matters[matter].covers if matter in self.kb.matters else {}
+        if covers:
+            return [p for c in certificates for m in covers.get(c, ()) for p in self.kb.find(c, m)]
         out: list[Procedure] = []
         for cert in certificates:
             found = self.kb.find(cert, matter)
@@ -111,8 +114,9 @@ class Questions:
             if 0 <= index < len(ctx.options):
                 return self._choose(ctx.options[index], ctx)
             return Decision("clarify", options=ctx.options, aspects=ctx.aspects, matter=ctx.matter)
-        if parse.out_of_scope and parse.other_registration != "yes" and not parse.certificates:
-            return Decision("out_of_scope")
+        if parse.out_of_scope and parse.other_registration != "yes" and \
+                not (parse.certificates and (parse.matters or parse.matter_hint)):
+            return Decision("out_of_scope")  # another qualification, or a topic the documents do not cover
         if parse.topics:
             return Decision("silent", keys=parse.topics[:1])
 
@@ -129,8 +133,9 @@ class Questions:
         form = self._form(parse, ctx, aspects, matter)
         if form:
             return Decision("form", keys=[form])
-        if not parse.matters and not parse.certificates:
-            if parse.trip_situation:
+        if not parse.matters and not parse.matter_hint:
+            asks_trips = bool(parse.policies) or "trips" in aspects
+            if parse.trip_situation and asks_trips:
                 return Decision("policy", keys=[NOT_EXTRA_TRIP])
             if parse.policies:
                 return Decision("policy", keys=parse.policies[:1])
@@ -154,9 +159,7 @@ class Questions:
             if ctx.certificate and self.procedures_for([ctx.certificate], matter):
                 certs = [ctx.certificate]
             else:
-                # A matter only one certificate has by name (转注册, 初始注册) means that certificate.
-                certs = [c for c in CERTIFICATE_ORDER if self.kb.find(c, matter)] or \
-                    [c for c in CERTIFICATE_ORDER if self.procedures_for([c], matter)]
+                certs = [c for c in CERTIFICATE_ORDER if self.procedures_for([c], matter)]
         procs = self.procedures_for(certs, matter)
         if not procs:
             return Decision("no_such_procedure", matter=matter, certificate=certs[0] if len(certs) == 1 else None,
@@ -169,11 +172,10 @@ class Questions:
     def _aspects(self, parse: Parse, ctx: Context, intent: str | None) -> list[str]:
         """Return the aspects asked: named ones; else, for a follow-up naming only a certificate or matter, the
         aspects asked before; else the intent's; else the whole guide."""
-        named = [a for a in parse.aspects if a != GUIDE]
-        if named:
-            return named
         if GUIDE in parse.aspects:
-            return [GUIDE]
+            return [GUIDE]  # "怎么办理", even beside "多久": the whole guide, which holds every aspect
+        if parse.aspects:
+            return list(parse.aspects)
         follow_up = not parse.aspects and (parse.ordinal is not None or bool(
             (parse.certificates or parse.matters or parse.variants) and not (parse.certificates and parse.matters)))
         if follow_up and ctx.aspects:
@@ -208,21 +210,24 @@ class Questions:
                   matter: str | None) -> list[str]:
         """Return the contacts a question asks for, if it asks for contacts rather than a procedure."""
         topical = [c for c in parse.contacts if c in TOPIC_CONTACTS]
-        if topical and not parse.matters:
-            return topical
         asks = "contact" in aspects or "place" in aspects
+        if topical and (not parse.matters or asks):
+            return topical  # "监理锁坏了找谁": the lock, not a reissue
         if matter or parse.matters:
             return []
+        if "place" in aspects and certs and not parse.contacts:
+            handlers = {p.handler for p in self.kb.procedures.values() if p.certificate in certs}
+            if len(handlers) == 1:
+                return list(handlers)
         if parse.contacts and (asks or not parse.aspects):
             return list(parse.contacts)
-        if "contact" in aspects and not parse.aspects == ["place"]:
+        if "contact" in aspects:
             if ctx.contact and not certs:
                 return [ctx.contact]
-            if certs == ["N"]:
-                return ["province_window", "registration_review", "system_tech"]
-            if set(certs) & {"P", "H"}:
-                return ["huzhou_association"]
-            return ["huzhou_association", "zhejiang_association"]
+            about = certs or [self.kb.procedures[c].certificate for c in ctx.procedures[:1]] or \
+                ([ctx.certificate] if ctx.certificate in CERTIFICATE_ORDER else [])
+            keys = [k for c in about for k in self.kb.certificates[c].contacts]
+            return list(dict.fromkeys(keys)) or list(self.kb.fallback_contacts)
         return []
 
     def _bears_on(self, policy: str, codes: list[str]) -> bool:

@@ -64,6 +64,9 @@ class StatusLookup:
             return IdRead(self.store.id_hash(check.number), idnumber.mask_id(check.number), spans=spans)
         if read.partial:
             return IdRead(pending=idnumber.seal(read.partial, self.seal_key), spans=spans)
+        mistyped = idnumber.long_run(text)
+        if mistyped:
+            return IdRead(problem=idnumber.validate(mistyped, today).problem)
         return None
 
     def pending_length(self, pending: str | None) -> int:

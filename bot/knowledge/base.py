@@ -88,6 +88,7 @@ class Matter(Record):
     key: Text
     name: Text
     aliases: tuple[Text, ...]
+    covers: dict[Text, tuple[Text, ...]] = {}  # per certificate: the matters a general word ("变更") covers
 
 
 class Material(Record):

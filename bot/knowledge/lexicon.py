@@ -88,6 +88,8 @@ class Facts(_Model):
     proxy: Words
     in_person: Words
     all_ready: Words
+    only_have: Words
+    other_certificates: Words
     expired: Words
     valid: Words
     near_expiry: Words
@@ -97,6 +99,8 @@ class Facts(_Model):
     trained_here: Words
     age_words: Words
     age_units: Words
+    age_fillers: Words
+    birth: Words
     specialty_have: Words
     specialty_words: Words
     specialty_units: Words
@@ -105,6 +109,9 @@ class Facts(_Model):
     submission: Words
     clause_breaks: Words
     question_tags: Words
+    progress: Words
+    certificate_fields: Words
+    wrong_words: Words
     trip_situations: TripSituations
     ordinals: Ordinals
 
@@ -163,10 +170,20 @@ class Names(_Model):
     name_labels: Words
 
 
+class MatterPair(_Model):
+    """A matter said in two words a few characters apart."""
+
+    matter: str
+    first: Words
+    then: Words
+    within: int
+
+
 class Hints(_Model):
     """Words that only hint at a matter, certificate words too general to decide scope, more material names."""
 
     matter_hints: dict[str, Words]
+    matter_pairs: list[MatterPair]
     generic_certificate_words: Words
     material_aliases: dict[str, Words]
     material_alternatives: dict[str, Words]

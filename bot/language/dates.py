@@ -27,6 +27,7 @@ class RelativeDate:
     week_offset: int | None = None
     weekday: int | None = None
     day_offset: int | None = None
+    day: int | None = None  # day of the month when said: "11月21号"
     months_ahead: float | None = None  # a span: "还有两个多月" = 2.5, "三个月前" = -3
     days_ahead: int | None = None
     undirected: bool | None = None  # a span said without 还有/后/前: "过期两个月了" leaves the direction to the words around
@@ -49,6 +50,8 @@ class RelativeDate:
         if self.month is not None:
             if self.year is None and self.year_offset is None and self.month < today.month:
                 year += 1  # "三月到期" said in November means next March
+            if self.day is not None:
+                return date(year, self.month, min(self.day, calendar.monthrange(year, self.month)[1]))
             return _day_in_month(year, self.month, self.part or "middle")
         if self.part == "end":
             return date(year, 12, 31)
@@ -124,7 +127,8 @@ class DateReader:
         w = self.w
         part = f"(?P<part>{self._alt(w.parts)})?"
         year = rf"(?:(?P<year_word>{self._alt(w.years)})年?|(?P<year_num>(?:19|20)?\d{{2}})年)"
-        month = rf"(?:(?P<month_num>{_NUMBER})月份?|(?P<month_word>{self._alt(w.months)}))"
+        month = (rf"(?:(?P<month_num>{_NUMBER})月份?(?:(?P<day_num>{_NUMBER})[号日])?|"
+                 rf"(?P<month_word>{self._alt(w.months)}))")
         season = rf"(?P<season>{self._alt(w.seasons)})"
         week = rf"(?P<week_word>{self._alt(w.weeks)})(?P<weekday>{self._alt(w.weekdays)})?"
         day = rf"(?P<day_word>{self._alt(w.days)})"
@@ -176,6 +180,10 @@ class DateReader:
             if number is None or not 1 <= number <= 12:
                 return None
             month = int(number)
+        day = None
+        if g["day_num"]:
+            number = chinese_number(g["day_num"])
+            day = int(number) if number is not None and 1 <= number <= 31 else None
         if g["season"]:
             first, last = w.seasons[g["season"]]
             month = first if part == "start" else last if part == "end" else (first if first == last else
@@ -183,7 +191,7 @@ class DateReader:
             part = part or "middle"
         if year is None and year_offset is None and month is None:
             return None
-        return RelativeDate(year=year, year_offset=year_offset, month=month, part=part)
+        return RelativeDate(year=year, year_offset=year_offset, month=month, day=day, part=part)
 
     def _span(self, g: dict[str, str | None]) -> RelativeDate | None:
         w = self.w

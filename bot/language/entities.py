@@ -6,6 +6,7 @@ The Rasa component rasa_ext/nlu.py emits these as Rasa entities; the actions rea
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from bot.language import terms as t
 from bot.language.dates import DateMention, DateReader
 from bot.language.matcher import Match, TermMatcher
 from bot.language.text import Normalised, Normaliser, chinese_number
+from bot.rules import idnumber
 
 # Entity names (Rasa entities and slots use the same names).
 CERTIFICATE = "certificate"
@@ -43,9 +45,13 @@ READY = "ready"
 SPECIALTIES = "specialties"
 TRIP_SITUATION = "trip_situation"
 SUBMIT_DATE = "submit_date"
+CORRECTION_FIELD = "correction_field"  # a certificate field said to be wrong, other than name/gender/ID number
+BIRTH_DATE = "birth_date"  # the age is counted from it to today
+ID_NUMBER = "id_number"  # value "whole" or "partial": that an ID number is written, never its digits
+PROGRESS = "progress"  # asking where one's own application stands
 ENTITY_NAMES = (CERTIFICATE, MATTER, ASPECT, VARIANT, FORM, CONTACT, POLICY, TOPIC, OUT_OF_SCOPE, MATERIAL, ORDINAL,
                 AGE, EXPIRY, VALIDITY, PROXY, OTHER_REGISTRATION, EMPLOYER_REGION, TRAINED_HERE, READY, SPECIALTIES,
-                TRIP_SITUATION, SUBMIT_DATE)
+                TRIP_SITUATION, SUBMIT_DATE, BIRTH_DATE, CORRECTION_FIELD, ID_NUMBER, PROGRESS)
 MISSING = "missing"  # role of a material the person lacks
 ALTERNATIVE = "alternative"  # role of a material named by one of the forms the documents accept
 GENERIC = "generic"  # role of a certificate named only by a general word (注册证书, 合格证)
@@ -54,6 +60,7 @@ IMPLIED = "implied"  # role of a certificate implied by a matter only it has (�
 
 NEGATORS_BEFORE = ("不是", "非", "不要", "别")
 _NUMBER = r"(?:\d{1,3}|[一二两三四五六七八九十俩]{1,3})"
+MAX_OPTION_REPLY = 12  # characters: "第一次去协会…" is not a choice of the first option
 _BARE_OPTION = re.compile(r"^(?:选|要|第)?\s*([1-9])\s*(?:个|号|项|种)?\s*[.。!！]?$")
 
 
@@ -99,7 +106,7 @@ class EntityReader:
         self.normaliser = Normaliser(lexicon.english.english)
         words = t.dictionary_words(kb, lexicon)
         self.nlp = nlp or t.build_pipeline(words)
-        self.kb_matcher = TermMatcher(t.kb_entries(kb, lexicon), lexicon.typos, short_fuzzy_labels=t.NAMING_LABELS)
+        self.kb_matcher = TermMatcher(t.kb_entries(kb, lexicon), lexicon.typos, naming_labels=t.NAMING_LABELS)
         self.generic = set(lexicon.hints.generic_certificate_words)
         self.cue_matcher = TermMatcher(t.lexicon_entries(lexicon), lexicon.typos, fuzzy=False)
         self.dates = DateReader(lexicon.dates)
@@ -107,11 +114,13 @@ class EntityReader:
         f = lexicon.facts
         ages = "|".join(map(re.escape, sorted(f.age_units, key=len, reverse=True)))
         age_words = "|".join(map(re.escape, sorted(f.age_words, key=len, reverse=True)))
-        self._age = re.compile(rf"({_NUMBER})\s*(?:{ages})|(?:{age_words})\s*({_NUMBER})\s*了")
+        fillers = "|".join(map(re.escape, f.age_fillers))
+        self._age = re.compile(rf"({_NUMBER})\s*(?:{ages})|(?:{age_words})\s*(?:{fillers})?\s*({_NUMBER})\s*(?:了|$)")
         have = "|".join(map(re.escape, sorted(f.specialty_have, key=len, reverse=True)))
         units = "|".join(map(re.escape, f.specialty_units))
         words_ = "|".join(map(re.escape, f.specialty_words))
-        self._specialties = re.compile(rf"(?:{have})\s*({_NUMBER})\s*(?:{units})?\s*(?:{words_})")
+        self._specialties = re.compile(rf"(?:{have}).{{0,8}}?({_NUMBER})\s*(?:{units})\s*(?:{words_})|"
+                                       rf"(?:{have})\s*({_NUMBER})\s*(?:{words_})")
 
     # ------------------------------------------------------------------ reading
     def read(self, raw: str) -> list[Entity]:
@@ -132,7 +141,21 @@ class EntityReader:
         out += self._materials(norm, clauses)
         out += self._facts(norm, clauses, dates)
         out += self._ordinal(norm, matches)
+        out += self._identity(raw, norm, matches)
         return _dedupe(out)
+
+    def _identity(self, raw: str, norm: Normalised, matches: list[Match]) -> list[Entity]:
+        """Say that an ID number is written (never which) and that the message asks about progress."""
+        out: list[Entity] = []
+        read = idnumber.read_id(raw)
+        for s, e in read.spans[:1]:
+            out.append(Entity(ID_NUMBER, "whole" if read.number else "partial", s, e, idnumber.mask_text(raw[s:e])))
+        for m in matches:
+            if m.label == t.PROGRESS:
+                s, e = norm.span(m.start, m.end)
+                out.append(Entity(PROGRESS, "yes", s, e, norm.original[s:e]))
+                break
+        return out
 
     def normalise(self, raw: str) -> Normalised:
         """Return the normalised form of a message."""
@@ -152,7 +175,7 @@ class EntityReader:
                 bounds.append(m.start)
         bounds.append(len(text))
         bounds = sorted(set(bounds))
-        clauses = [_Clause(s, e) for s, e in zip(bounds, bounds[1:], strict=False) if text[s:e].strip()]
+        clauses = [_Clause(s, e) for s, e in itertools.pairwise(bounds) if text[s:e].strip()]
         for m in matches:
             for c in clauses:
                 if c.start <= m.start < c.end:
@@ -189,6 +212,7 @@ class EntityReader:
         for m in renamed:
             out.append(entity(MATTER, "company_rename" if company else "personal_change", m))
         named_matter = any(m.label in (t.MATTER, t.RENAME) for m in matches)
+        hinted = any(m.label == t.MATTER_HINT for m in matches)
         for m in matches:
             if m.label == t.MATTER:
                 out.append(entity(MATTER, m.key, m))
@@ -208,9 +232,26 @@ class EntityReader:
                 out.append(entity(TOPIC, m.key, m))
             elif m.label == t.OUT_OF_SCOPE:
                 out.append(entity(OUT_OF_SCOPE, m.text, m))
+        if not named_matter and not hinted:
+            out += self._pairs(norm)
         if any(m.label == t.MATTER and m.key == "company_rename" for m in matches) or (renamed and company):
             out = [e for e in out if not (e.entity == MATTER and e.value == "change_employer")]
         return out
+
+    def _pairs(self, norm: Normalised) -> list[Entity]:
+        """Read a matter said in two words a few characters apart ("单位…变到我们公司")."""
+        text = norm.text
+        for pair in self.lexicon.hints.matter_pairs:
+            for first in pair.first:
+                for fm in re.finditer(re.escape(first), text):
+                    window = text[fm.end():fm.end() + pair.within]
+                    window = re.split(r"[,，。.;；?？!！\s]", window)[0]
+                    for then in pair.then:
+                        at = window.find(then)
+                        if at != -1:
+                            s, e = norm.span(fm.start(), fm.end() + at + len(then))
+                            return [Entity(MATTER, pair.matter, s, e, norm.original[s:e], HINT)]
+        return []
 
     def _materials(self, norm: Normalised, clauses: list[_Clause]) -> list[Entity]:
         out: list[Entity] = []
@@ -239,6 +280,8 @@ class EntityReader:
                 at(PROXY, "no", m.start, m.end)
             for m in c.of(t.READY):
                 at(READY, "no" if negated else "yes", m.start, m.end)
+            for m in c.of(t.ONLY_HAVE):
+                at(READY, "only", m.start, m.end)
             for m in c.of(t.EXPIRED):
                 at(VALIDITY, "valid" if negated else "expired", m.start, m.end)
             for m in c.of(t.VALID):
@@ -250,16 +293,21 @@ class EntityReader:
             if c.has(t.OUT_OF_SCOPE) and c.has(t.HOLDING):
                 m = c.of(t.OUT_OF_SCOPE)[0]
                 at(OTHER_REGISTRATION, "yes", m.start, m.end)
+            for m in c.of(t.OTHER_CERTIFICATE):
+                at(OTHER_REGISTRATION, "no" if negated else "yes", m.start, m.end)
             for m in c.of(t.TRAINED_HERE):
                 at(TRAINED_HERE, "no" if negated else "yes", m.start, m.end)
             for m in c.of(t.SITUATION):
                 at(TRIP_SITUATION, m.key, m.start, m.end)
+            if c.has(t.WRONG) and not c.has(t.VARIANT):
+                for m in c.of(t.CERTIFICATE_FIELD)[:1]:
+                    at(CORRECTION_FIELD, m.key, m.start, m.end)
             for m in c.of(t.FULL_SPECIALTIES):
                 at(SPECIALTIES, 2.0, m.start, m.end)
             self._region(c, at)
             clause_text = text[c.start:c.end]
             for mm in self._specialties.finditer(clause_text):
-                n = chinese_number(mm.group(1))
+                n = chinese_number(mm.group(1) or mm.group(2))
                 if n is not None:
                     at(SPECIALTIES, n, c.start + mm.start(), c.start + mm.end())
             for mm in self._age.finditer(clause_text):
@@ -268,6 +316,9 @@ class EntityReader:
                     at(AGE, n, c.start + mm.start(), c.start + mm.end())
             for d in dates:
                 if not c.start <= d.start < c.end:
+                    continue
+                if c.has(t.BIRTH):
+                    at(BIRTH_DATE, d.date.encode(), d.start, d.end)
                     continue
                 about_expiry = c.has(t.EXPIRY_WORD) or c.has(t.EXPIRED) or c.has(t.VALID) or c.has(t.NEAR_EXPIRY)
                 meant = d.date
@@ -293,7 +344,10 @@ class EntityReader:
             at(EMPLOYER_REGION, m.key, m.start, m.end)  # type: ignore[operator]
 
     def _ordinal(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
+        """Read a reply that picks an option by position ("第二个", "最后一个", "2"); a longer message is not one."""
         ordinal = {"first": 1.0, "second": 2.0, "third": 3.0, "last": -1.0}
+        if len(norm.text.strip()) > MAX_OPTION_REPLY:
+            return []
         for m in matches:
             if m.label == t.ORDINAL:
                 s, e = norm.span(m.start, m.end)
@@ -305,12 +359,15 @@ class EntityReader:
 
 
 def _drop_nested(matches: list[Match]) -> list[Match]:
-    """Drop every match that stands inside a longer one ("身份证" in "身份证号", "协会" in "湖州协会"), except a
-    certificate or matter inside the name of a material or form ("延续注册" in "延续注册申请表" still says 延续)."""
+    """Drop every match that stands inside a longer one of its layer ("身份证" in "身份证号", "协会" in "湖州协会",
+    "不是" in "是不是"), except a certificate or matter inside the name of a material or form ("延续注册" in
+    "延续注册申请表" still says 延续). Knowledge-base words and the lexicon's cue words are two layers: a fact word
+    inside a knowledge-base word still tells its fact ("过期" in "过期了")."""
     out = []
     for m in matches:
         inside = any(
             o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+            and ((o.label in t.KB_LABELS) == (m.label in t.KB_LABELS) or o.label in t.SWALLOWING)
             and not (m.label in t.KEPT_INSIDE_NAMES and o.label in t.NAMES_OF_THINGS)
             for o in matches
         )

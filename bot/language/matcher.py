@@ -3,8 +3,8 @@
 A word is found as typed, or (for words of two or more characters that are not `exact_only`):
 by sound (toneless pinyin with the lexicon's fuzzy pairs, at least half the characters typed right, at least one),
 by shape (look-alike characters), with one character dropped or added inside a word of three or more characters,
-or typed as pinyin letters. A fuzzy find never overlaps an out-of-scope word found as typed, nor replaces a
-word found as typed that is as long or longer.
+or typed as pinyin letters. A fuzzy find never overlaps a word found as typed (so it never turns an out-of-scope
+word into one of ours, nor swallows a word that was typed right).
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class TermMatcher:
     """Find entries in normalised text, as typed or with the typos the lexicon describes."""
 
     def __init__(self, entries: Iterable[Entry], typos: Typos, *, fuzzy: bool = True,
-                 short_fuzzy_labels: frozenset[str] = frozenset()) -> None:
+                 naming_labels: frozenset[str] = frozenset()) -> None:
         self.typos = typos
         self.shape_of = {typed: meant for typed, meant in typos.confusable_characters}
         self.by_alias: dict[str, list[Entry]] = defaultdict(list)
@@ -85,27 +85,32 @@ class TermMatcher:
                 self.by_alias[e.alias].append(e)
         self.lengths = sorted({len(a) for a in self.by_alias}, reverse=True)
         exact_only = set(typos.exact_only)
-        # Two-character words are matched fuzzily only for the labels that name things (a certificate, a matter,
-        # a form …): two-character phrasings ("要盖") have too many everyday sound-alikes ("要改").
+        # Words that name things (a certificate, a matter, a form …) are matched with every kind of typo; phrasings
+        # ("要盖", "填哪些") only by sound or shape and only from three characters on: short phrasings have too
+        # many everyday sound-alikes ("要改"), and a phrasing with a character added swallows its neighbours.
         fuzzy = [a for a in self.by_alias if fuzzy and len(a) >= 2 and a not in exact_only and _is_han(a[0])
                  and all(_is_han(c) or c.isdigit() for c in a)
-                 and (len(a) > 2 or any(e.label in short_fuzzy_labels for e in self.by_alias[a]))]
+                 and (len(a) > 2 or self._naming(a, naming_labels))]
         self.fuzzy_lengths = sorted({len(a) for a in fuzzy}, reverse=True)
         self.by_sound: dict[tuple[str, ...], list[str]] = defaultdict(list)
         self.by_shape: dict[str, list[str]] = defaultdict(list)
         self.by_pinyin: dict[str, list[str]] = defaultdict(list)
         self.by_dropped: dict[str, list[str]] = defaultdict(list)
-        self.added_ok = {a for a in fuzzy if len(a) >= 3}
+        self.added_ok = {a for a in fuzzy if len(a) >= 3 and self._naming(a, naming_labels)}
         for a in fuzzy:
             self.by_sound[self._sound_key(_syllables(a))].append(a)
             self.by_shape[self._shape(a)].append(a)
             if all(_is_han(c) for c in a):
                 self.by_pinyin["".join(_syllables(a))].append(a)
-            if len(a) >= 3:
+            if len(a) >= 3 and self._naming(a, naming_labels):
                 for i in range(1, len(a) - 1):
                     variant = a[:i] + a[i + 1:]
                     if variant not in self.by_alias and not _common_word(variant):
                         self.by_dropped[variant].append(a)
+
+    def _naming(self, alias: str, labels: frozenset[str]) -> bool:
+        """Say whether a word names a thing (some entry of it has a naming label)."""
+        return any(e.label in labels for e in self.by_alias[alias])
 
     # ------------------------------------------------------------------ keys
     def _fuzzy_syllable(self, syllable: str) -> str:
@@ -129,14 +134,21 @@ class TermMatcher:
     def find(self, text: str, boundaries: frozenset[int] | None = None) -> list[Match]:
         """Return every entry found in text, ordered by position (longest first at a position).
 
-        `boundaries` are the word boundaries of the text (jieba's): a two-character fuzzy find must start on one,
-        so that "当初是" (当初 | 是) is not read as "初始".
+        `boundaries` are the word boundaries of the text (jieba's): a two-character fuzzy find must start on one
+        ("当初是" is 当初 | 是, not 初始), and a find with a character dropped or added must start and end on one
+        ("公司名下" is 公司 | 名下, not 公司改名 with 改 dropped).
         """
         exact = self._exact(text)
         fuzzy = self._fuzzy(text, exact)
         if boundaries is not None:
-            fuzzy = [m for m in fuzzy if m.end - m.start > 2 or m.start in boundaries]
+            fuzzy = [m for m in fuzzy if self._on_boundaries(m, boundaries)]
         return sorted(exact + fuzzy, key=lambda m: (m.start, -(m.end - m.start), m.label, m.key))
+
+    @staticmethod
+    def _on_boundaries(m: Match, boundaries: frozenset[int]) -> bool:
+        if m.how in (DROPPED, ADDED):
+            return m.start in boundaries and m.end in boundaries
+        return m.end - m.start > 2 or m.start in boundaries
 
     def _matches(self, alias: str, start: int, end: int, text: str, how: str) -> list[Match]:
         return [Match(e.label, e.key, start, end, text[start:end], alias, how) for e in self.by_alias[alias]]
@@ -153,14 +165,11 @@ class TermMatcher:
 
     def _fuzzy(self, text: str, exact: list[Match]) -> list[Match]:
         candidates = self._sound_and_shape(text) + self._dropped_and_added(text) + self._typed_pinyin(text)
-        oos = [(m.start, m.end) for m in exact if m.label == "OOS"]
         spans = [(m.start, m.end) for m in exact]
         kept: list[Match] = []
         for m in sorted(candidates, key=lambda m: (-PRIORITY[m.how], -(m.end - m.start), m.start)):
-            if any(s < m.end and m.start < e for s, e in oos):
-                continue
-            if any(s < m.end and m.start < e and e - s >= m.end - m.start for s, e in spans):
-                continue
+            if any(s < m.end and m.start < e for s, e in spans):
+                continue  # a word found as typed wins over any typo reading of the same characters
             if any(k.start < m.end and m.start < k.end and (k.start, k.end) != (m.start, m.end) for k in kept):
                 continue
             kept.append(m)

@@ -44,6 +44,7 @@ class Parse:
     alternatives: list[str] = field(default_factory=list)
     ordinal: int | None = None
     age: float | None = None
+    birth_date: str | None = None
     expiry: str | None = None
     validity: str | None = None
     proxy: str | None = None
@@ -52,6 +53,7 @@ class Parse:
     trained_here: str | None = None
     ready: str | None = None
     specialties: float | None = None
+    correction_field: str | None = None
     trip_situation: str | None = None
     submit_date: str | None = None
 
@@ -80,6 +82,7 @@ class Parse:
             alternatives=_values(ents, e.MATERIAL, e.ALTERNATIVE),
             ordinal=int(ordinal) if ordinal is not None else None,
             age=_first(ents, e.AGE),
+            birth_date=_first(ents, e.BIRTH_DATE),
             expiry=_first(ents, e.EXPIRY),
             validity=_first(ents, e.VALIDITY),
             proxy=_first(ents, e.PROXY),
@@ -88,6 +91,7 @@ class Parse:
             trained_here=_first(ents, e.TRAINED_HERE),
             ready=_first(ents, e.READY),
             specialties=_first(ents, e.SPECIALTIES),
+            correction_field=_first(ents, e.CORRECTION_FIELD),
             trip_situation=_first(ents, e.TRIP_SITUATION),
             submit_date=_first(ents, e.SUBMIT_DATE),
         )
@@ -100,6 +104,6 @@ class Parse:
     @property
     def states_facts(self) -> bool:
         """Say whether the message tells facts of the person's case."""
-        return any(v is not None for v in (self.age, self.expiry, self.validity, self.proxy, self.other_registration,
-                                           self.employer_region, self.trained_here, self.ready, self.specialties)) \
-            or bool(self.missing)
+        facts = (self.age, self.birth_date, self.expiry, self.validity, self.proxy, self.other_registration,
+                 self.employer_region, self.trained_here, self.ready, self.specialties, self.correction_field)
+        return any(v is not None for v in facts) or bool(self.missing)

@@ -13,8 +13,8 @@ from bot.language.parse import Parse
 from bot.rules.onetrip import Facts
 
 # The entities that carry facts of a case (also the names of the slots that keep them).
-FACT_ENTITIES = (e.AGE, e.EXPIRY, e.VALIDITY, e.PROXY, e.OTHER_REGISTRATION, e.EMPLOYER_REGION, e.TRAINED_HERE,
-                 e.READY, e.SPECIALTIES)
+FACT_ENTITIES = (e.AGE, e.BIRTH_DATE, e.EXPIRY, e.VALIDITY, e.PROXY, e.OTHER_REGISTRATION, e.EMPLOYER_REGION,
+                 e.TRAINED_HERE, e.READY, e.SPECIALTIES, e.CORRECTION_FIELD)
 
 
 def _yes(value: Any) -> bool | None:
@@ -27,6 +27,9 @@ def facts_from(values: Mapping[str, Any], materials: Iterable[str], missing: Ite
     f = Facts()
     if values.get(e.AGE) is not None:
         f.age = float(values[e.AGE])
+    elif values.get(e.BIRTH_DATE):
+        born = RelativeDate.decode(str(values[e.BIRTH_DATE])).resolve(today)
+        f.age = float(today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
     validity = values.get(e.VALIDITY)
     if validity == "expired":
         f.within_validity = False
@@ -43,6 +46,7 @@ def facts_from(values: Mapping[str, Any], materials: Iterable[str], missing: Ite
     f.other_registration = _yes(values.get(e.OTHER_REGISTRATION))
     f.employer_region = values.get(e.EMPLOYER_REGION)
     f.employer_trained_here = _yes(values.get(e.TRAINED_HERE))
+    f.correction_outside = values.get(e.CORRECTION_FIELD)
     if values.get(e.SPECIALTIES) is not None:
         f.specialties = int(float(values[e.SPECIALTIES]))
     ids = {m.id for v in proc.variants for m in v.materials} if proc else set()
@@ -52,6 +56,8 @@ def facts_from(values: Mapping[str, Any], materials: Iterable[str], missing: Ite
     if ready == "yes" and not lacking:
         f.all_ready = True
         f.have = ids
+    elif ready == "only" and named:
+        lacking = ids - named  # "只带了申请表": the rest of the list is missing
     elif ready == "no" and not lacking:
         lacking = set(ids)  # "材料没带全": which ones is not said, so every one is to be checked
     if named and f.have is None:

@@ -40,7 +40,7 @@ MATTER_HINT = "MATTER_HINT"
 KB_LABELS = frozenset({CERT, TRAINING, HUZHOU, NATIONAL, MATTER, RENAME, COMPANY, ASPECT, VARIANT, FORM, CONTACT,
                        POLICY, OUT_OF_SCOPE, SILENT, MATERIAL, MATERIAL_ALTERNATIVE, MATTER_HINT})
 
-# Labels whose two-character words are matched with typos too (they name things; phrasings do not).
+# Labels of words that name things: matched with every kind of typo (phrasings only by sound or shape).
 NAMING_LABELS = frozenset({CERT, TRAINING, MATTER, MATTER_HINT, FORM, CONTACT, VARIANT, OUT_OF_SCOPE})
 # A certificate or matter said inside the name of a material or form still counts.
 KEPT_INSIDE_NAMES = frozenset({CERT, TRAINING, NATIONAL, MATTER})
@@ -51,6 +51,8 @@ NEGATION = "NEG"
 PROXY = "PROXY"
 IN_PERSON = "IN_PERSON"
 READY = "READY"
+ONLY_HAVE = "ONLY_HAVE"
+OTHER_CERTIFICATE = "OTHER_CERT"
 EXPIRED = "EXPIRED"
 VALID = "VALID"
 NEAR_EXPIRY = "NEAR_EXPIRY"
@@ -64,6 +66,12 @@ ORIGIN = "ORIGIN"
 SUBMISSION = "SUBMISSION"
 CLAUSE_BREAK = "CLAUSE_BREAK"
 QUESTION_TAG = "QUESTION_TAG"
+PROGRESS = "PROGRESS"
+# Cue words that swallow the knowledge-base words inside them ("弄到哪" asks for progress, not for a place).
+SWALLOWING = frozenset({PROGRESS})
+BIRTH = "BIRTH"
+CERTIFICATE_FIELD = "CERT_FIELD"
+WRONG = "WRONG"
 SITUATION = "SITUATION"
 ORDINAL = "ORDINAL"
 FULL_SPECIALTIES = "FULL_SPECIALTIES"
@@ -123,6 +131,8 @@ def lexicon_entries(lexicon: Lexicon) -> list[Entry]:
     add(PROXY, "yes", f.proxy)
     add(IN_PERSON, "no", f.in_person)
     add(READY, "yes", f.all_ready)
+    add(ONLY_HAVE, "only", f.only_have)
+    add(OTHER_CERTIFICATE, "other", f.other_certificates)
     add(EXPIRED, "expired", f.expired)
     add(VALID, "valid", f.valid)
     add(NEAR_EXPIRY, "near", f.near_expiry)
@@ -135,6 +145,10 @@ def lexicon_entries(lexicon: Lexicon) -> list[Entry]:
     add(SUBMISSION, "submit", f.submission)
     add(CLAUSE_BREAK, "break", f.clause_breaks)
     add(QUESTION_TAG, "question", f.question_tags)
+    add(PROGRESS, "progress", f.progress)
+    add(BIRTH, "birth", f.birth)
+    add(WRONG, "wrong", f.wrong_words)
+    out.extend(Entry(CERTIFICATE_FIELD, w, w) for w in f.certificate_fields)
     for key, words in f.trip_situations:
         add(SITUATION, key, words)
     for key, words in f.ordinals:

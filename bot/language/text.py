@@ -86,10 +86,8 @@ class Normaliser:
                 ends.append(i + 1)
         text = "".join(chars)
         converted = _t2s().convert(text)
-        if len(converted) == len(text):
-            text = converted
-        else:  # a phrase changed length: convert character by character instead
-            text = "".join(_t2s().convert(c) for c in text)
+        # A phrase that changed length is converted character by character instead, to keep the offsets.
+        text = converted if len(converted) == len(text) else "".join(_t2s().convert(c) for c in text)
         text = text.lower()
         text, starts, ends = self._english(text, starts, ends)
         return Normalised(raw or "", text, tuple(starts), tuple(ends))

@@ -22,6 +22,7 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 ID_LENGTH = 18
 MIN_PARTIAL = 6
+LONG_RUN = 15  # digits: a run this long is an ID number typed wrong, not the start of one
 # What people put between the digits of a number: spaces (incl. ideographic and no-break), dashes of
 # every width, dots and middle dots. At most three in a row ("330523 - 1982").
 SEPARATOR = r"[ \t\u00a0\u3000\-\u2010-\u2015\u2212.\u00b7\u30fb\u3002]"
@@ -137,6 +138,12 @@ def read_id(text: str, pending: str | None = None) -> IdRead:
         if could_start_a_number(digits):
             return IdRead(partial=digits, spans=((run.start(), run.end()),))
     return IdRead()
+
+
+def long_run(text: str) -> str | None:
+    """Return a run of 15 or more digits (with an X) that is not an ID number as written: a mistyped one."""
+    runs = [clean(m.group()) for m in _runs(normalize(text))]
+    return next((r for r in runs if len(r) >= LONG_RUN and len(r) != ID_LENGTH), None)
 
 
 def read_all_ids(text: str) -> list[str]:

@@ -26,6 +26,7 @@ class Facts:
     other_registration: bool | None = None  # other registration certificates not yet moved or cancelled
     employer_region: str | None = None  # "huzhou" | "zhejiang" (in province, outside Huzhou) | "other_province"
     employer_trained_here: bool | None = None  # the new employer registered its training through the association
+    correction_outside: str | None = None  # what the person wants corrected that the correction scope does not list
     have: set[str] | None = None  # material ids the person has (None: not said)
     missing: set[str] = field(default_factory=set)
     all_ready: bool = False
@@ -135,6 +136,8 @@ def _outcome(c: Condition, facts: Facts, variant: str | None) -> str:
         return OPEN if facts.proxy is None else FAILS if facts.proxy else MET
     if c.check == "no_other_registration":
         return OPEN if facts.other_registration is None else NOT_YET if facts.other_registration else MET
+    if c.check == "correction_scope" and facts.correction_outside:
+        return FAILS  # e.g. the specialty: the scope lists name, gender and ID number only
     if c.check == "correction_scope" and variant is not None:
         return MET  # the variants are exactly what may be corrected
     return ASSUMED  # no fact tells: has_certificate, reason, correction_scope without a variant
