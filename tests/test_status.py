@@ -178,3 +178,13 @@ def test_a_found_lookup_counts_nothing(status, guard, store):
     look_up(status, f"{ZHANG} 张伟")
     assert guard.counter.count(scope="client", subject=CLIENT) == 0
     assert guard.counter.count(scope="id", subject=store.id_hash(ZHANG)) == 0
+
+
+def test_four_misses_leave_the_number_open_and_the_fifth_closes_it_for_a_new_conversation(kb, lexicon, store, guard,
+                                                                                           status):
+    for attempt in range(4):
+        assert look_up(status, f"{ZHANG} 王芳", client=f"sender:s{attempt}").text == NOT_FOUND
+    fresh = make_lookup(kb, lexicon, store, LookupGuard(store.engine, max_failures=5, window=timedelta(minutes=15)))
+    assert not fresh.blocked("sender:new", store.id_hash(ZHANG))
+    guard.record_failure(id_hash=store.id_hash(ZHANG), client="sender:s4")
+    assert fresh.blocked("sender:new", store.id_hash(ZHANG)) and not fresh.blocked("sender:new", store.id_hash(LI))
