@@ -40,7 +40,7 @@ def test_entities_are_emitted_as_rasa_stores_them(reader):
 
 # ---------------------------------------------------------------------------------------------- certificates
 @pytest.mark.parametrize(("text", "expected"), [
-    ("省平台的培训证", [("P", None)]),
+    ("省平台那个培训证", [("P", None)]),
     ("湖州的培训合格证", [("H", None)]),
     ("协会自己发的那本", [("H", None)]),
     ("部里发的那个", [("N", None)]),
