@@ -72,7 +72,7 @@ def test_no_evaluation_or_held_out_message_in_training_data(path, held_out):
 
 
 OUR_TESTS = ["test_language.py", "test_entities.py", "test_questions.py", "test_actions.py", "test_status.py",
-             "test_properties.py", "data/routing.yml"]
+             "test_properties.py", "test_nlu_components.py", "data/routing.yml"]
 QUOTED = re.compile(r"[\"']([^\"'\n]{5,})[\"']|(?:q|user|text):\s*(\S[^\n]*)")
 
 
