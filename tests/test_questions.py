@@ -338,3 +338,13 @@ def test_what_is_missing_after_a_supplement_result_stays_on_that_procedure(reade
     ctx = Context(procedures=["H-REISSUE"], certificate="H", status_records=records)
     d = questions.decide(parse_of(reader, "还要补交哪些材料"), ctx, "ask_materials")
     assert d.kind in ("answer", "status_reason") and (d.codes == ["H-REISSUE"] or d.records == records)
+
+
+@pytest.mark.xfail(strict=True, reason="'帮领导问一下' reads the proxy aspect (帮领 ~ 帮我领, a dropped character) and the "
+                                       "trip situation 上门咨询 (问一下): asking for the boss adds the proxy rules to the "
+                                       "answer, and without a matter word it gets the 不算多跑 policy")
+@pytest.mark.parametrize(("text", "kind", "aspects"), [("帮领导问一下，他的国家注册证书延续要带啥", "answer", ["materials"]),
+                                                      ("帮领导问一下，要带哪些材料", "clarify_matter", ["materials"])])
+def test_asking_for_the_boss(talk, text, kind, aspects):
+    d = talk.say(text)
+    assert d.kind == kind and d.aspects == aspects
