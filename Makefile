@@ -61,7 +61,7 @@ validate: setup $(JIEBA_DICT)
 	$(PY) ../shared/tools/check_facts.py knowledge
 
 stories: setup $(MODEL)
-	source scripts/env.sh && $(VENV)/bin/rasa test core --stories tests/conversations --model $(MODEL) \
+	source scripts/env.sh && $(VENV)/bin/rasa test core --e2e --stories tests/conversations --model $(MODEL) \
 	  --fail-on-prediction-errors --out results/stories --quiet
 
 nlu-quality: setup $(JIEBA_DICT) data/nlu/kb_generated.yml

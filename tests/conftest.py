@@ -12,6 +12,7 @@ from bot.applications.store import StatusStore
 from bot.database.engine import make_engine
 from bot.database.migrate import upgrade
 from bot.knowledge.base import KnowledgeBase, default_knowledge
+from bot.knowledge.lexicon import Lexicon, default_lexicon
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,10 +26,28 @@ def kb() -> KnowledgeBase:
 
 
 @pytest.fixture(scope="session")
-def understanding(kb):
-    from bot.dialogue.understanding import Understanding
+def lexicon() -> Lexicon:
+    return default_lexicon()
 
-    return Understanding(kb)
+
+@pytest.fixture(scope="session")
+def reader(kb, lexicon):
+    """The entity reader the NLU component uses (jieba and the matchers are built once per session)."""
+    from bot.language.entities import EntityReader
+
+    return EntityReader(kb, lexicon)
+
+
+def parse_of(reader, text: str):
+    """Return the Parse the actions see for a message: the reader's entities as Rasa stores them."""
+    from bot.language.parse import Parse
+
+    return Parse.from_entities(rasa_entities(reader, text))
+
+
+def rasa_entities(reader, text: str) -> list[dict]:
+    """Return a message's entities as the NLU component emits them."""
+    return [e.as_rasa("KnowledgeEntityExtractor") for e in reader.read(text)]
 
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
@@ -55,10 +74,10 @@ def store(settings) -> StatusStore:
 
 
 @pytest.fixture()
-def services(kb, store, settings):
+def services(kb, lexicon, store, settings):
     from actions.services import build_services
 
-    return build_services(kb, store, settings)
+    return build_services(kb, lexicon, store, settings, today=lambda: TODAY)
 
 
 @pytest.fixture()

@@ -31,7 +31,7 @@ def verdict_text(answers: Answers, code: str, facts: Facts, variant: str | None 
 
 
 def record(code: str, status: str, accepted: date | None, **kw: object) -> ApplicationRecord:
-    fields = dict(application_no="T1", id_number="330502198503120112", name="张伟", phone="", procedure_code=code,
+    fields = dict(application_no="T1", id_masked="330*************12", name="张伟", phone="", procedure_code=code,
                   status=status, submitted_date=date(2026, 11, 16), accepted_date=accepted, completed_date=None,
                   missing_materials=(), note="")
     return ApplicationRecord(**{**fields, **kw})  # type: ignore[arg-type]

@@ -11,16 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.answers.checklist import build_checklist
-from bot.settings import Settings
-from webapp.main import create_app
-from webapp.settings import WebSettings
+from tests.conftest import make_app, make_settings
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    db = tmp_path_factory.mktemp("web") / "web.db"
-    settings = WebSettings("http://127.0.0.1:9", "s" * 40, False, Settings(f"sqlite:///{db}", "k"))
-    return TestClient(create_app(settings))
+    return TestClient(make_app(make_settings(tmp_path_factory.mktemp("web"))))
 
 
 def text_of(page: str) -> str:
