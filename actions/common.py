@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -35,8 +37,9 @@ class FormValidation(FormValidationAction):
     partial number, and the one-trip form the clarification options and the settled certificate and matter.
     """
 
+    @abstractmethod
     def name(self) -> str:
-        raise NotImplementedError  # each form's validation names itself
+        """Return the validation action's name (each form's validation names itself)."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Extract, validate, and keep every slot the extractors set."""

@@ -66,12 +66,6 @@ def tracker(reader, domain):
 
 # rasa_sdk's ValidationAction keeps only the events of the form's required slots: whatever else an extract_ method
 # returns (id_masked, id_pending, requested_slot, options, matter, the facts affirmed …) never reaches Rasa.
-DROPPED_SLOTS = pytest.mark.xfail(strict=True, reason=(
-    "FormValidationAction drops every extracted slot that is not a required slot of the form (rasa_sdk "
-    "get_validation_events pops them): id_masked, id_pending, requested_slot, options, matter, procedure and the "
-    "affirmed facts set by extract_id_hash / extract_trip_procedure / extract_trip_answered are lost"))
-
-
 def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
@@ -133,7 +127,6 @@ async def test_a_bare_id_number_fills_the_id_hash(services, talk):
 
 
 @pytest.mark.asyncio
-@DROPPED_SLOTS
 async def test_a_bare_id_number_keeps_its_masked_form(services, talk):
     changed = await talk.run(ValidateStatusForm(services), ZHANG, "inform_identity", active_loop=slots.STATUS_FORM)
     assert changed[slots.ID_MASKED] == "330*************12"
@@ -162,7 +155,6 @@ async def test_the_name_alone_after_it_was_asked(services, talk):
 
 
 @pytest.mark.asyncio
-@DROPPED_SLOTS
 async def test_an_id_number_split_over_two_messages_is_sealed_in_between(services, talk):
     action = ValidateStatusForm(services)
     first = await talk.run(action, "身份证 330502 19850312", "inform_identity", active_loop=slots.STATUS_FORM)
@@ -174,8 +166,6 @@ async def test_an_id_number_split_over_two_messages_is_sealed_in_between(service
 
 
 @pytest.mark.asyncio
-@pytest.mark.xfail(strict=True, reason="extract_applicant_name reads the ID without the sealed first part, so the tail "
-                                       "of a split number gives no span and the name beside it ('0112 张伟') is lost")
 async def test_the_name_beside_the_rest_of_a_split_number(services, tracker):
     pending = services.status.read_id("330502 19850312", None, services.today()).pending
     t = tracker("0112 张伟", "inform_identity", {slots.ID_PENDING: pending, slots.REQUESTED_SLOT: slots.ID_HASH},
@@ -225,8 +215,6 @@ async def test_the_report_when_not_found_counts_against_the_guard(services, talk
 
 
 @pytest.mark.asyncio
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="StatusLookup.locked_text adds an Answer to a str: the "
-                                                         "report of a locked number raises TypeError")
 async def test_the_report_when_locked_says_so_and_forgets_the_number(services, talk):
     id_hash = services.store.id_hash(ZHANG)
     for n in range(5):
@@ -313,7 +301,6 @@ async def test_a_relative_expiry_decides_against_the_fixed_today(services, track
 
 
 @pytest.mark.asyncio
-@DROPPED_SLOTS
 async def test_affirm_answers_the_yes_or_no_questions(services, talk):
     form = ValidateOneTripForm(services)
     talk.slots = {slots.TRIP_PROCEDURE: ["P-CANCEL"], slots.TRIP_ASKED: True}
@@ -323,7 +310,6 @@ async def test_affirm_answers_the_yes_or_no_questions(services, talk):
 
 
 @pytest.mark.asyncio
-@DROPPED_SLOTS
 async def test_a_policy_question_hands_over_to_the_answer(services, talk):
     changed = await talk.run(ValidateOneTripForm(services), "最多跑一次是什么意思", "ask_one_trip",
                              active_loop=slots.ONE_TRIP_FORM)
@@ -333,7 +319,6 @@ async def test_a_policy_question_hands_over_to_the_answer(services, talk):
 
 
 @pytest.mark.asyncio
-@DROPPED_SLOTS
 async def test_a_clarification_inside_the_form(services, talk):
     form = ValidateOneTripForm(services)
     changed = await talk.run(form, "注销能一次办完吗", "ask_one_trip", active_loop=slots.ONE_TRIP_FORM)
@@ -351,9 +336,6 @@ async def test_the_verdict_names_what_is_missing(services, talk, kb):
 
 
 @pytest.mark.asyncio
-@pytest.mark.xfail(strict=True, reason="domain.yml maps no slot for a material named by an accepted alternative (role "
-                                       "'alternative'), so inside the one-trip form '到期的劳动合同' is not counted as "
-                                       "the proof of leaving")
 async def test_an_alternative_material_counts_inside_the_form(services, tracker):
     form = ValidateOneTripForm(services)
     t = tracker("用到期的劳动合同代替", "inform_situation", {slots.TRIP_PROCEDURE: ["H-CHANGE-EMPLOYER"]},
@@ -362,8 +344,6 @@ async def test_an_alternative_material_counts_inside_the_form(services, tracker)
 
 
 @pytest.mark.asyncio
-@pytest.mark.xfail(strict=True, reason="'刚过期' reads the matter 初始注册 (刚考过 with a character dropped), so a fact "
-                                       "about the expiry switches the one-trip form to another procedure")
 async def test_a_fact_about_expiry_keeps_the_procedure(services, talk):
     talk.slots = {slots.TRIP_PROCEDURE: ["N-RENEW"], slots.PROCEDURE: ["N-RENEW"], slots.CERTIFICATE: "N",
                   slots.MATTER: "renew", slots.TRIP_ASKED: True}

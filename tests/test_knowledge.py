@@ -149,8 +149,6 @@ def test_one_trip_covers_only_the_association_text(kb):
     assert covered == {p.code for p in kb.procedures.values() if p.certificate in ("P", "H")}
 
 
-@pytest.mark.xfail(strict=True, reason="knowledge/lexicon/dates.yml's comments give example phrases ('还有两个月到期') that "
-                                       "check_facts reads as a time limit of 2 months, which the seeds do not state")
 def test_check_facts_finds_nothing_unsupported():
     result = subprocess.run([sys.executable, str(SHARED / "tools" / "check_facts.py"), str(KNOWLEDGE_DIR)],
                             capture_output=True, text=True, check=False)

@@ -71,7 +71,8 @@ def test_any_message_gets_a_reply_stating_only_seed_facts(reader, qa, text, aspe
 def test_entities_point_inside_the_message(reader, text):
     for entity in reader.read(text):
         assert 0 <= entity.start <= entity.end <= len(text)
-        assert entity.text == text[entity.start:entity.end]
+        written = text[entity.start:entity.end]
+        assert entity.text == (mask_text(written) if entity.entity == "id_number" else written)
 
 
 @BOUNDED

@@ -118,18 +118,11 @@ def test_a_wrong_name_reads_like_an_unknown_number(status):
 
 
 # ---------------------------------------------------------------------------------------------- limits
-LOCKED_TEXT_BUG = pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "StatusLookup.locked_text adds Answers.fallback_contacts() (an Answer) to a str: every locked look-up raises "
-    "TypeError instead of saying that look-ups are paused"))
-
-
-@LOCKED_TEXT_BUG
 def test_the_locked_message_says_whom_to_call(status, kb):
     text = status.locked_text()
     assert "暂停" in text and "15分钟" in text and kb.contacts["huzhou_association"].phones[0] in text
 
 
-@LOCKED_TEXT_BUG
 def test_failures_for_one_number_lock_it_for_every_sender_and_client(status, kb):
     for attempt in range(5):
         look_up(status, f"{ZHANG} 王芳", client=f"rest:10.0.1.{attempt}")
@@ -138,7 +131,6 @@ def test_failures_for_one_number_lock_it_for_every_sender_and_client(status, kb)
     assert kb.contacts["huzhou_association"].phones[0] in again.text
 
 
-@LOCKED_TEXT_BUG
 def test_the_same_guard_holds_across_lookups_built_anew(kb, lexicon, store, guard, status):
     """A new conversation (new sender, new StatusLookup) shares the counts kept in the database."""
     for attempt in range(5):
@@ -149,7 +141,6 @@ def test_the_same_guard_holds_across_lookups_built_anew(kb, lexicon, store, guar
     assert look_up(fresh, f"{ZHANG} 张伟", client="sender:someone-new").locked
 
 
-@LOCKED_TEXT_BUG
 def test_a_locked_number_and_an_unknown_one_read_the_same(status):
     for attempt in range(5):
         look_up(status, f"{ZHANG} 王芳", client=f"rest:10.0.1.{attempt}")
@@ -159,7 +150,6 @@ def test_a_locked_number_and_an_unknown_one_read_the_same(status):
     assert locked.text == unknown.text
 
 
-@LOCKED_TEXT_BUG
 def test_one_client_is_stopped_after_its_failures_whatever_the_numbers(status, guard):
     for _ in range(20):
         status.unreadable("身份证号校验位不正确", CLIENT)

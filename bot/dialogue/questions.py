@@ -124,29 +124,30 @@ class Questions:
         if not certs and parse.implied_certificate:
             certs = [parse.implied_certificate]
         if not certs and parse.generic_certificates and not parse.out_of_scope:
-            certs = [c for c in parse.generic_certificates if c != "training"][:1]
+            certs = parse.generic_certificates[:1]  # "培训证" is P or H, "注册证书" the national one
         if certs == ["training"] or ("training" in certs and not set(certs) & {"P", "H"}):
             certs = [c for c in certs if c != "training"] + ["P", "H"]
         certs = [c for c in CERTIFICATE_ORDER if c in certs]
         matter = (parse.matters or [None])[0] or parse.matter_hint
 
-        form = self._form(parse, ctx, aspects, matter)
+        form = self._form(parse, ctx, aspects, matter, certs)
         if form:
-            return Decision("form", keys=[form])
-        if not parse.matters and not parse.matter_hint:
-            asks_trips = bool(parse.policies) or "trips" in aspects
-            if parse.trip_situation and asks_trips:
-                return Decision("policy", keys=[NOT_EXTRA_TRIP])
-            if parse.policies:
-                return Decision("policy", keys=parse.policies[:1])
+            named = [str(f) for f in parse.forms if str(f) != form] if parse.forms and not matter else []
+            return Decision("form", keys=[form, *named])
+        asks_extra_trip = NOT_EXTRA_TRIP in parse.policies or "one_trip_definition" in parse.policies
+        if parse.trip_situation and asks_extra_trip:
+            return Decision("policy", keys=[NOT_EXTRA_TRIP])  # "填错了被打回来，再去算不算多跑", whatever the matter
+        if not parse.matters and not parse.matter_hint and parse.policies:
+            return Decision("policy", keys=parse.policies[:1])
         contacts = self._contacts(parse, ctx, aspects, certs, matter)
         if contacts:
             return Decision("contact", keys=contacts)
-        if REASON in aspects and ctx.status_records and not (parse.matters or parse.certificates):
-            return Decision("status_reason", codes=ctx.procedures, records=ctx.status_records)
+        if ctx.status_records and not (parse.matters or parse.certificates) and \
+                (REASON in aspects or ("materials" in aspects and self._supplement(ctx))):
+            return Decision("status_reason", codes=ctx.procedures, records=ctx.status_records, aspects=aspects)
 
         if matter is None and not certs:
-            if ctx.procedures and (parse.aspects or intent in INTENT_ASPECTS or parse.variants):
+            if ctx.procedures and (parse.aspects or intent in INTENT_ASPECTS or parse.variants or parse.states_facts):
                 return self._answer(ctx.procedures, aspects, parse, ctx)
             if parse.aspects or parse.variants:
                 return Decision("clarify_matter", aspects=aspects)
@@ -184,7 +185,13 @@ class Questions:
             return [INTENT_ASPECTS[intent or ""]]
         return [GUIDE]
 
-    def _form(self, parse: Parse, ctx: Context, aspects: list[str], matter: str | None) -> str | None:
+    @staticmethod
+    def _supplement(ctx: Context) -> bool:
+        """Say whether the last look-up found an application that needs supplementing (需补正)."""
+        return any(r.get("status") == "需补正" for r in ctx.status_records)
+
+    def _form(self, parse: Parse, ctx: Context, aspects: list[str], matter: str | None,
+              certs: list[str]) -> str | None:
         """Return the form a question is about: named, or the one form of the procedure in question."""
         asks_form = FIELDS in aspects or "forms" in aspects
         if parse.forms and (asks_form or not matter):
@@ -192,9 +199,7 @@ class Questions:
         if FIELDS in aspects and not matter and not parse.certificates and ctx.form:
             return ctx.form
         if FIELDS in aspects and matter:
-            certs = [c for c in parse.certificates if c in CERTIFICATE_ORDER] or \
-                [c for c in CERTIFICATE_ORDER if self.kb.find(c, matter)]
-            procs = self.procedures_for(certs, matter)
+            procs = self.procedures_for(certs or [c for c in CERTIFICATE_ORDER if self.kb.find(c, matter)], matter)
             forms = {self._only_form(p) for p in procs}
             if len(forms) == 1 and None not in forms:
                 return forms.pop()
@@ -210,7 +215,7 @@ class Questions:
                   matter: str | None) -> list[str]:
         """Return the contacts a question asks for, if it asks for contacts rather than a procedure."""
         topical = [c for c in parse.contacts if c in TOPIC_CONTACTS]
-        asks = "contact" in aspects or "place" in aspects
+        asks = "contact" in parse.aspects or "place" in parse.aspects
         if topical and (not parse.matters or asks):
             return topical  # "监理锁坏了找谁": the lock, not a reissue
         if matter or parse.matters:
@@ -219,7 +224,7 @@ class Questions:
             handlers = {p.handler for p in self.kb.procedures.values() if p.certificate in certs}
             if len(handlers) == 1:
                 return list(handlers)
-        if parse.contacts and (asks or not parse.aspects):
+        if parse.contacts and (asks or not [a for a in parse.aspects if a != GUIDE]):
             return list(parse.contacts)
         if "contact" in aspects:
             if ctx.contact and not certs:
@@ -323,15 +328,16 @@ class QuestionAnswerer:
         if d.kind == "no_such_procedure":
             return [a.no_such_procedure(d.matter or "", d.certificate)]
         if d.kind == "form":
-            return [a.form(d.keys[0])]
+            return [a.form(key) for key in d.keys]
         if d.kind == "contact":
             return [a.contact(d.keys)]
         if d.kind == "policy":
             return [a.policy(d.keys[0], situation=parse.trip_situation)]
         if d.kind == "silent":
             return [a.silent(d.keys[0])]
-        if d.kind == "status_reason":
-            return [a.status_reasons(d.records)]
+        if d.kind == "status_reason":  # what the record says, and for "还要补啥" the procedure's list too
+            materials = [a.procedure(d.codes, ["materials"])] if "materials" in d.aspects and d.codes else []
+            return [a.status_reasons(d.records), *materials]
         if d.kind == "out_of_scope":
             return [a.out_of_scope()]
         return [a.not_understood()]

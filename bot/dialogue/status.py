@@ -90,7 +90,7 @@ class StatusLookup:
         """Say that look-ups are paused, and whom to call (the same whether or not the ID is on file)."""
         minutes = int(self.guard.counter.window.total_seconds() // 60)
         return (f"查询核对失败次数过多，为保护个人信息，在线查询已暂停，请{minutes}分钟后再试。如需帮助，"
-                + self.answers.fallback_contacts())
+                + self.answers.fallback_contacts().text())
 
     def blocked(self, client: str, id_hash: str | None = None) -> bool:
         """Say whether this client (or ID number) may not look up now."""

@@ -86,6 +86,7 @@ class Facts(_Model):
 
     negation: Words
     proxy: Words
+    asking_for: Words
     in_person: Words
     all_ready: Words
     only_have: Words

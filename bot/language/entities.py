@@ -106,7 +106,8 @@ class EntityReader:
         self.normaliser = Normaliser(lexicon.english.english)
         words = t.dictionary_words(kb, lexicon)
         self.nlp = nlp or t.build_pipeline(words)
-        self.kb_matcher = TermMatcher(t.kb_entries(kb, lexicon), lexicon.typos, naming_labels=t.NAMING_LABELS)
+        self.kb_matcher = TermMatcher(t.kb_entries(kb, lexicon), lexicon.typos, naming_labels=t.NAMING_LABELS,
+                                      context_labels=t.CONTEXT_LABELS)
         self.generic = set(lexicon.hints.generic_certificate_words)
         self.cue_matcher = TermMatcher(t.lexicon_entries(lexicon), lexicon.typos, fuzzy=False)
         self.dates = DateReader(lexicon.dates)
@@ -203,6 +204,8 @@ class EntityReader:
             key = "H" if huzhou else "training"
             generic = all(m.alias in self.generic for m in training) and not huzhou
             out.append(entity(CERTIFICATE, key, training[0], role=GENERIC if generic else None))
+        if not certs and not training and huzhou and len(text.strip()) <= MAX_OPTION_REPLY:
+            out.append(entity(CERTIFICATE, "H", huzhou[0]))  # "湖州市的" answering "which certificate"
         if not certs and not training:
             national = [m for m in matches if m.label == t.NATIONAL]
             if national:

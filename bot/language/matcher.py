@@ -76,8 +76,9 @@ class TermMatcher:
     """Find entries in normalised text, as typed or with the typos the lexicon describes."""
 
     def __init__(self, entries: Iterable[Entry], typos: Typos, *, fuzzy: bool = True,
-                 naming_labels: frozenset[str] = frozenset()) -> None:
+                 naming_labels: frozenset[str] = frozenset(), context_labels: frozenset[str] = frozenset()) -> None:
         self.typos = typos
+        self.context_labels = context_labels
         self.shape_of = {typed: meant for typed, meant in typos.confusable_characters}
         self.by_alias: dict[str, list[Entry]] = defaultdict(list)
         for e in entries:
@@ -144,6 +145,15 @@ class TermMatcher:
             fuzzy = [m for m in fuzzy if self._on_boundaries(m, boundaries)]
         return sorted(exact + fuzzy, key=lambda m: (m.start, -(m.end - m.start), m.label, m.key))
 
+    def _blocks(self, exact: Match, fuzzy: Match) -> bool:
+        """Say whether a word found as typed rules out a typo reading overlapping it: it does, unless it stands
+        inside the typo reading and is the same kind of word ("合格证" in "陪训合格证") or a context word
+        ("公司" in "公司更铭")."""
+        if not (exact.start < fuzzy.end and fuzzy.start < exact.end):
+            return False
+        inside = fuzzy.start <= exact.start and exact.end <= fuzzy.end and fuzzy.end - fuzzy.start > exact.end - exact.start
+        return not (inside and (exact.label == fuzzy.label or exact.label in self.context_labels))
+
     @staticmethod
     def _on_boundaries(m: Match, boundaries: frozenset[int]) -> bool:
         if m.how in (DROPPED, ADDED):
@@ -165,10 +175,9 @@ class TermMatcher:
 
     def _fuzzy(self, text: str, exact: list[Match]) -> list[Match]:
         candidates = self._sound_and_shape(text) + self._dropped_and_added(text) + self._typed_pinyin(text)
-        spans = [(m.start, m.end) for m in exact]
         kept: list[Match] = []
         for m in sorted(candidates, key=lambda m: (-PRIORITY[m.how], -(m.end - m.start), m.start)):
-            if any(s < m.end and m.start < e for s, e in spans):
+            if any(self._blocks(x, m) for x in exact):
                 continue  # a word found as typed wins over any typo reading of the same characters
             if any(k.start < m.end and m.start < k.end and (k.start, k.end) != (m.start, m.end) for k in kept):
                 continue

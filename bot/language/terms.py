@@ -41,7 +41,9 @@ KB_LABELS = frozenset({CERT, TRAINING, HUZHOU, NATIONAL, MATTER, RENAME, COMPANY
                        POLICY, OUT_OF_SCOPE, SILENT, MATERIAL, MATERIAL_ALTERNATIVE, MATTER_HINT})
 
 # Labels of words that name things: matched with every kind of typo (phrasings only by sound or shape).
-NAMING_LABELS = frozenset({CERT, TRAINING, MATTER, MATTER_HINT, FORM, CONTACT, VARIANT, OUT_OF_SCOPE})
+NAMING_LABELS = frozenset({CERT, TRAINING, MATTER, MATTER_HINT, FORM, CONTACT, VARIANT})
+# Context words and hints: a fuzzy find may contain them (公司 in "公司更铭" = 公司更名, 续 in "廷续" = 延续).
+CONTEXT_LABELS = frozenset({COMPANY, HUZHOU, RENAME, NATIONAL, MATTER_HINT})
 # A certificate or matter said inside the name of a material or form still counts.
 KEPT_INSIDE_NAMES = frozenset({CERT, TRAINING, NATIONAL, MATTER})
 NAMES_OF_THINGS = frozenset({MATERIAL, MATERIAL_ALTERNATIVE, FORM})
@@ -49,6 +51,7 @@ NAMES_OF_THINGS = frozenset({MATERIAL, MATERIAL_ALTERNATIVE, FORM})
 # Labels of the lexicon's cue words (matched as typed).
 NEGATION = "NEG"
 PROXY = "PROXY"
+ASKING_FOR = "ASKING_FOR"
 IN_PERSON = "IN_PERSON"
 READY = "READY"
 ONLY_HAVE = "ONLY_HAVE"
@@ -82,7 +85,7 @@ def kb_entries(kb: KnowledgeBase, lexicon: Lexicon) -> list[Entry]:
     out: list[Entry] = []
 
     def add(label: str, key: str, words: list[str] | tuple[str, ...]) -> None:
-        out.extend(Entry(label, key, w) for w in words if w)
+        out.extend(Entry(label, key, w.lower()) for w in words if w)  # messages are read lower-cased
 
     for c in kb.certificates.values():
         add(CERT, c.key, [c.name, c.short, *c.aliases])
@@ -129,6 +132,7 @@ def lexicon_entries(lexicon: Lexicon) -> list[Entry]:
 
     add(NEGATION, "neg", f.negation)
     add(PROXY, "yes", f.proxy)
+    add(ASKING_FOR, "asking", f.asking_for)
     add(IN_PERSON, "no", f.in_person)
     add(READY, "yes", f.all_ready)
     add(ONLY_HAVE, "only", f.only_have)
