@@ -106,6 +106,10 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         return {
             "small_talk": ["greet", "thank", "goodbye", "bot_challenge", "affirm", "deny", "stop"],
             "status": ["check_status", "inform_identity"],
+            "intents": ["greet", "thank", "goodbye", "bot_challenge", "affirm", "deny", "stop", "ask_materials",
+                        "ask_conditions", "ask_process", "ask_time", "ask_forms", "ask_contact", "ask_policy",
+                        "ask_guide", "inform_certificate", "choose_option", "ask_one_trip", "inform_situation",
+                        "out_of_scope", "check_status", "inform_identity", "nlu_fallback"],
             "status_entities": ["id_number", "progress"],
             "naming_entities": ["matter", "form", "contact", "policy", "topic", "out_of_scope", "certificate"],
             "asking_entities": ["aspect"],
@@ -121,6 +125,7 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.small_talk = frozenset(config["small_talk"])
+        self.intents = frozenset(config["intents"])
         self.status = frozenset(config["status"])
         self.status_entities = frozenset(config["status_entities"])
         self.naming = frozenset(config["naming_entities"])
@@ -133,6 +138,9 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
 
     def _overruled(self, intent: str | None, entities: list[dict[str, Any]]) -> frozenset[str]:
         """Return the intents a message cannot have, given its entities (none when its intent stands)."""
+        names = {e.get("entity") for e in entities}
+        if "progress" in names and intent not in self.status and not names & self.asking:
+            return self.intents - self.status  # "我的延续办好没": a status question (not "怎么知道批了没")
         if not self._is_question(entities):
             return frozenset()
         if intent in self.small_talk:
@@ -150,7 +158,11 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
                 continue
             ranking = message.get(INTENT_RANKING_KEY) or []
             best = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in ruled_out), None)
-            if best:
-                message.set(INTENT, {INTENT_NAME_KEY: best[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY:
-                                     best.get(PREDICTED_CONFIDENCE_KEY, 0.0)}, add_to_output=True)
+            if best is None and not self.status <= ruled_out:
+                best = {INTENT_NAME_KEY: "check_status", PREDICTED_CONFIDENCE_KEY: 1.0}
+            if best:  # as sure as the classifier was of its own pick: the entities decided between them
+                confidence = max(best.get(PREDICTED_CONFIDENCE_KEY, 0.0),
+                                 (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0))
+                message.set(INTENT, {INTENT_NAME_KEY: best[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: confidence},
+                            add_to_output=True)
         return messages

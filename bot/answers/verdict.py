@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.answers.model import Answer, Item, Section
 from bot.answers.parts import Parts, forms_named, material_item, phones_of, times
 from bot.knowledge.base import Procedure
-from bot.rules.onetrip import FAILS, NOT_YET, Finding, Verdict
+from bot.rules.onetrip import FAILS, MET, NOT_YET, Finding, Verdict
 
 OUTCOME_WORDS = {FAILS: "不符合", NOT_YET: "还不能办理"}
 HEADLINES = {
@@ -46,6 +46,10 @@ class VerdictAnswers:
             return Answer("verdict", proc.title, sections, source=self.parts.cite(proc.source),
                           procedures=[proc.code], verdict=verdict.kind)
         if verdict.kind == "ask":
+            if proc.conditions:  # the conditions, marked where what the person told already meets them
+                sections.append(Section("conditions", heading="办理条件：", items=[
+                    Item(("（按您说的情况已符合）" if f.outcome == MET else "") + f.condition.text)
+                    for f in verdict.findings]))
             if not covered:
                 sections.append(self._visits_headline(proc, verdict))
             sections.append(self.parts.visits_section(proc, "办理步骤（供参考）："))

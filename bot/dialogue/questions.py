@@ -195,6 +195,10 @@ class Questions:
         """Return the form a question is about: named, or the one form of the procedure in question."""
         asks_form = FIELDS in aspects or "forms" in aspects
         if parse.forms and (asks_form or not matter):
+            if matter:  # "延续的汇总表": of the forms the words may mean, the one the procedure uses
+                used = {f for p in self.procedures_for(certs or list(CERTIFICATE_ORDER), matter)
+                        for f in (self._only_form(p),) if f}
+                return next((str(f) for f in parse.forms if f in used), str(parse.forms[0]))
             return str(parse.forms[0])
         if FIELDS in aspects and not matter and not parse.certificates and ctx.form:
             return ctx.form
