@@ -26,6 +26,26 @@ class ValidateStatusForm(WithServices, FormValidation):
     def name(self) -> str:
         return "validate_status_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Read the slots, then check the ID number and name as soon as both are in: a miss asks again."""
+        events = await super().run(dispatcher, tracker, domain)
+        changed = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        if not ({slots.ID_HASH, slots.APPLICANT_NAME} & set(changed)) or slots.REQUESTED_SLOT in changed:
+            return events
+        id_hash, name = tracker.get_slot(slots.ID_HASH), tracker.get_slot(slots.APPLICANT_NAME)
+        if not id_hash or not name:
+            return events
+        s = self.services
+        result = s.status.lookup(id_hash, tracker.get_slot(slots.ID_MASKED) or "", name, _client(tracker),
+                                 today=s.today())
+        if result.records:
+            return events  # the form is done; the report follows
+        dispatcher.utter_message(text=result.text)
+        if result.locked:
+            return [*events, SlotSet(slots.ID_HASH, None), SlotSet(slots.ID_MASKED, None),
+                    SlotSet(slots.APPLICANT_NAME, None), SlotSet(slots.REQUESTED_SLOT, None)]
+        return [*events, SlotSet(slots.APPLICANT_NAME, None)]  # the form asks again; a new ID number may come too
+
     async def extract_id_hash(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> dict[str, Any]:
         """Take the ID number of the latest message (keyed hash and masked form; a partial one sealed)."""
@@ -72,7 +92,7 @@ class ActionAskIdHash(WithServices, Action):
 
 
 class ActionReportStatus(WithServices, Action):
-    """Look the applications up and report them; a miss counts against the ID number and the client."""
+    """Report the applications the form's check found (looked up again; a miss there counts too)."""
 
     def name(self) -> str:
         return "action_report_status"
@@ -83,10 +103,7 @@ class ActionReportStatus(WithServices, Action):
         id_hash = tracker.get_slot(slots.ID_HASH)
         name = tracker.get_slot(slots.APPLICANT_NAME)
         if not id_hash or not name:
-            blocked = s.status.blocked(_client(tracker))
-            dispatcher.utter_message(text=s.status.locked_text() if blocked else
-                                     s.status.ask_identity(have_name=bool(name)))
-            return []
+            return []  # the look-up was stopped (too many misses): the validation said why
         result = s.status.lookup(id_hash, tracker.get_slot(slots.ID_MASKED) or "", name, _client(tracker),
                                  today=s.today())
         dispatcher.utter_message(text=result.text)

@@ -143,10 +143,10 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
             return self.intents - self.status  # "我的延续办好没": a status question (not "怎么知道批了没")
         if not self._is_question(entities):
             return frozenset()
+        if intent in self.small_talk | self.status and not names & self.status_entities:
+            return self.small_talk | self.status  # nor a look-up in the ranking below a "不" read as "no"
         if intent in self.small_talk:
             return self.small_talk
-        if intent in self.status and not {e.get("entity") for e in entities} & self.status_entities:
-            return self.small_talk | self.status
         return frozenset()
 
     def process(self, messages: list[Message]) -> list[Message]:

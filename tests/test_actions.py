@@ -183,6 +183,30 @@ async def test_an_invalid_id_number_is_said_in_chinese_and_counted(services, tal
 
 
 @pytest.mark.asyncio
+async def test_a_wrong_name_is_asked_again_with_the_number_kept(services, talk):
+    action = ValidateStatusForm(services)
+    missed = await talk.run(action, f"{ZHANG} 张三", "inform_identity", active_loop=slots.STATUS_FORM)
+    assert "未查询到" in talk.text and "审核中" not in talk.text
+    assert missed[slots.APPLICANT_NAME] is None and talk.slots[slots.ID_HASH] == services.store.id_hash(ZHANG)
+    assert services.status.guard.counter.count(scope="id", subject=services.store.id_hash(ZHANG)) == 1
+    talk.slots[slots.REQUESTED_SLOT] = slots.APPLICANT_NAME
+    found = await talk.run(action, "张伟", "affirm", active_loop=slots.STATUS_FORM)
+    assert found[slots.APPLICANT_NAME] == "张伟" and "未查询到" not in talk.text
+
+
+@pytest.mark.asyncio
+async def test_misses_in_the_form_stop_the_look_up_when_locked(services, talk):
+    action = ValidateStatusForm(services)
+    for _ in range(10):
+        changed = await talk.run(action, f"{ZHANG} 王芳", "inform_identity", active_loop=slots.STATUS_FORM)
+        if slots.REQUESTED_SLOT in changed:
+            break
+    assert changed[slots.REQUESTED_SLOT] is None and changed[slots.ID_HASH] is None and "暂停" in talk.text
+    report = await talk.run(ActionReportStatus(services), "王芳", "inform_identity")
+    assert report == {} and talk.text == ""
+
+
+@pytest.mark.asyncio
 async def test_the_report_when_found_sets_what_a_follow_up_needs(services, talk):
     talk.slots = {slots.ID_HASH: services.store.id_hash(LI), slots.ID_MASKED: "330*************35",
                   slots.APPLICANT_NAME: "李娜"}

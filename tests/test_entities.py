@@ -140,7 +140,7 @@ def test_just_expired_names_no_matter(reader):
 
 @pytest.mark.parametrize(("text", "proxy"), [
     ("我让老婆替我去交", "yes"), ("单位派人去办", "yes"), ("能委托别人办吗", "yes"), ("我本人去", "no"),
-    ("我自己过去", "no"),
+    ("我自己过去", "no"), ("叫我媳妇去领就行", "yes"), ("托个朋友帮忙跑一趟", "yes"),
 ])
 def test_who_goes(reader, text, proxy):
     assert parse_of(reader, text).proxy == proxy
@@ -149,6 +149,15 @@ def test_who_goes(reader, text, proxy):
 @pytest.mark.parametrize("text", ["我是公司人事，帮同事问下他湖州证延续的事", "帮我爸问问注册证书变更", "我同事的证书要注销"])
 def test_asking_for_someone_is_not_going_for_them(reader, text):
     assert parse_of(reader, text).proxy is None
+
+
+@pytest.mark.parametrize("text", ["请问证书到哪里领", "找到原来的合同了", "叫什么名字的表"])
+def test_a_sending_word_without_someone_sent_is_not_proxy(reader, text):
+    assert parse_of(reader, text).proxy is None
+
+
+def test_an_expiry_without_a_matter_hints_at_renewal(reader):
+    assert parse_of(reader, "我那证明年三月到期了，现在能办吗").matter_hint == "renew"
 
 
 def test_asking_in_place_of_a_relative_is_not_proxy(reader):

@@ -56,6 +56,12 @@ def test_small_talk_naming_a_matter_becomes_the_best_question_intent(reader):
     assert keep("deny", entities, [("deny", 0.7), ("affirm", 0.1), ("ask_guide", 0.1)]) == "ask_guide"
 
 
+def test_small_talk_naming_a_matter_is_not_taken_for_a_look_up(reader):
+    entities = rasa_entities(reader, "叫我爱人去办湖州证延续，行不")
+    ranking = [("deny", 0.5), ("check_status", 0.2), ("ask_conditions", 0.1)]
+    assert keep("deny", entities, ranking) == "ask_conditions"
+
+
 def test_small_talk_that_only_tells_facts_stays_small_talk(reader):
     entities = rasa_entities(reader, "是的，东西都备全了")
     assert keep("affirm", entities, [("affirm", 0.8), ("ask_materials", 0.1)]) == "affirm"

@@ -229,6 +229,20 @@ def test_a_form_question_about_a_procedure_with_one_form(talk, kb):
     assert then.kind == "form" and then.keys == ["附件三"]
 
 
+def test_a_form_question_beside_another_aspect_gets_both(talk, kb):
+    d = talk.say("湖州证注销要准备啥，申请表谁签字")
+    assert d.kind == "answer" and d.codes == ["H-CANCEL"] and d.keys == ["附件五"]
+    assert kb.forms["附件五"].title in talk.text and materials_text(kb, "H-CANCEL")[0] in talk.text
+
+
+def test_the_issuer_named_after_which_certificate_was_asked(talk, kb):
+    first = talk.say("延续要带什么")
+    assert first.kind == "clarify" and len(first.options) > 2
+    then = talk.say("协会发的那个")
+    issued = list(kb.contacts["huzhou_association"].issues)
+    assert then.kind == "clarify" and then.options == [o for o in first.options if o in issued]
+
+
 # ---------------------------------------------------------------------------------------------- follow-ups
 def test_follow_ups_keep_the_procedure_and_change_what_they_name(talk, kb):
     first = talk.say("湖州市培训合格证丢了要带啥")

@@ -79,17 +79,7 @@ class Questions:
     def procedures_for(self, certificates: list[str], matter: str) -> list[Procedure]:
         """Return the procedures for a matter under the given certificates, mapping near-synonyms."""
         covers = self.kb.matters[matter].covers if matter in self.kb.matters else {}
-        if covers:
-            return [p for c in certificates for m in covers.get(c, ()) for p in self.kb.find(c, m)]
-        out: list[Procedure] = []
-        for cert in certificates:
-            found = self.kb.find(cert, matter)
-            if not found:
-                near = {"change_employer": "transfer", "correct": "personal_change"} if cert == "N" else \
-                    {"transfer": "change_employer", "personal_change": "correct"}
-                found = self.kb.find(cert, near.get(matter, ""))
-            out += found
-        return out
+        return [p for c in certificates for m in covers.get(c, (matter,)) for p in self.kb.find(c, m)]
 
     def _groups(self, procs: list[Procedure]) -> list[list[Procedure]]:
         """Group procedures the seed words identically (same_as) or that share a certificate."""
@@ -114,6 +104,13 @@ class Questions:
             if 0 <= index < len(ctx.options):
                 return self._choose(ctx.options[index], ctx)
             return Decision("clarify", options=ctx.options, aspects=ctx.aspects, matter=ctx.matter)
+        issued = [c for k in parse.contacts for c in self.kb.contacts[k].issues]
+        if ctx.options and issued and not (parse.matters or parse.certificates):
+            narrowed = [o for o in ctx.options if o in issued]  # "协会那个": the association's certificates
+            if len(narrowed) == 1:
+                return self._choose(narrowed[0], ctx)
+            if narrowed:
+                return Decision("clarify", options=narrowed, aspects=ctx.aspects, matter=ctx.matter)
         if parse.out_of_scope and parse.other_registration != "yes" and \
                 not (parse.certificates and (parse.matters or parse.matter_hint)):
             return Decision("out_of_scope")  # another qualification, or a topic the documents do not cover
@@ -131,9 +128,13 @@ class Questions:
         matter = (parse.matters or [None])[0] or parse.matter_hint
 
         form = self._form(parse, ctx, aspects, matter, certs)
-        if form:
+        if form and matter and set(aspects) - {FIELDS, "forms", "conditions"}:  # "可以吗", "哪些内容" ask nothing else
+            forms = [form]  # "要准备什么 谁来填表": answered below with the procedure, the form after it
+        elif form:
             named = [str(f) for f in parse.forms if str(f) != form] if parse.forms and not matter else []
             return Decision("form", keys=[form, *named])
+        else:
+            forms = []
         asks_extra_trip = NOT_EXTRA_TRIP in parse.policies or "one_trip_definition" in parse.policies
         if parse.trip_situation and asks_extra_trip:
             return Decision("policy", keys=[NOT_EXTRA_TRIP])  # "填错了被打回来，再去算不算多跑", whatever the matter
@@ -162,12 +163,16 @@ class Questions:
             else:
                 certs = [c for c in CERTIFICATE_ORDER if self.procedures_for([c], matter)]
         procs = self.procedures_for(certs, matter)
+        if len(procs) > 1 and set(ctx.procedures) & {p.code for p in procs}:
+            procs = [p for p in procs if p.code in ctx.procedures]  # "那个变更" after a look-up: the one in context
         if not procs:
             return Decision("no_such_procedure", matter=matter, certificate=certs[0] if len(certs) == 1 else None,
                             aspects=aspects)
         named = [c for c in parse.certificates if c in CERTIFICATE_ORDER]
         decision = self._answer([p.code for p in procs], aspects, parse, ctx, several=len(set(named)) > 1)
         decision.policies = [k for k in parse.policies if self._bears_on(k, decision.codes)]
+        if decision.kind == "answer":
+            decision.keys = forms
         return decision
 
     def _aspects(self, parse: Parse, ctx: Context, intent: str | None) -> list[str]:
@@ -324,6 +329,7 @@ class QuestionAnswerer:
             facts = facts_of(parse, proc, today) if parse.states_facts else None
             aspects = list(dict.fromkeys(RENDERED_AS.get(x, x) for x in d.aspects))
             out = [a.procedure(d.codes, aspects, d.variant, facts=facts)]
+            out += [a.form(key) for key in d.keys]
             return out + [a.policy(k, situation=parse.trip_situation) for k in d.policies]
         if d.kind == "clarify":
             return [a.clarify_certificate(d.options, d.matter)]

@@ -261,6 +261,7 @@ class Contact(Record):
     address: Text | None = None
     person: Text | None = None
     note: Text | None = None
+    issues: tuple[Text, ...] = ()  # certificates it issues ("协会那个" answering which certificate)
 
     @root_validator(skip_on_failure=True)
     def _phones(cls, values: dict[str, Any]) -> dict[str, Any]:

@@ -81,11 +81,21 @@ class Ordinals(_Model):
     last: Words
 
 
+class WordPair(_Model):
+    """Two words a few characters apart that together say one thing."""
+
+    first: Words
+    then: Words
+    within: int
+    followed_by: list[str] = []  # when given, the pair counts only with one of these right after it
+
+
 class Facts(_Model):
     """Words that tell the facts of a person's case."""
 
     negation: Words
     proxy: Words
+    proxy_pairs: WordPair
     asking_for: Words
     in_person: Words
     all_ready: Words
@@ -171,13 +181,10 @@ class Names(_Model):
     name_labels: Words
 
 
-class MatterPair(_Model):
+class MatterPair(WordPair):
     """A matter said in two words a few characters apart."""
 
     matter: str
-    first: Words
-    then: Words
-    within: int
 
 
 class Hints(_Model):
@@ -185,6 +192,7 @@ class Hints(_Model):
 
     matter_hints: dict[str, Words]
     matter_pairs: list[MatterPair]
+    expiry_matter: str
     generic_certificate_words: Words
     material_aliases: dict[str, Words]
     material_alternatives: dict[str, Words]

@@ -237,6 +237,10 @@ class EntityReader:
                 out.append(entity(OUT_OF_SCOPE, m.text, m))
         if not named_matter and not hinted:
             out += self._pairs(norm)
+        if not named_matter and not hinted and not any(e.entity == MATTER for e in out):
+            expiry = next((m for m in matches if m.label in (t.EXPIRY_WORD, t.NEAR_EXPIRY)), None)
+            if expiry:
+                out.append(entity(MATTER, self.lexicon.hints.expiry_matter, expiry, role=HINT))
         if any(m.label == t.MATTER and m.key == "company_rename" for m in matches) or (renamed and company):
             out = [e for e in out if not (e.entity == MATTER and e.value == "change_employer")]
         return out
@@ -275,6 +279,10 @@ class EntityReader:
             s, e = norm.span(start, end)
             out.append(Entity(name, value, s, e, norm.original[s:e], role))
 
+        sent = self._sent(text)
+        if sent:
+            at(PROXY, "yes", *sent)
+            at(ASPECT, "proxy", *sent)
         for c in clauses:
             negated = c.has(t.NEGATION)
             for m in c.of(t.PROXY):
@@ -335,6 +343,19 @@ class EntityReader:
                 elif c.has(t.SUBMISSION):
                     at(SUBMIT_DATE, meant.encode(), d.start, d.end)
         return out
+
+    def _sent(self, text: str) -> tuple[int, int] | None:
+        """Find someone else sent to go: a sending word, then a person, a few characters later ("叫我老婆去")."""
+        pair = self.lexicon.facts.proxy_pairs
+        for first in pair.first:
+            for fm in re.finditer(re.escape(first), text):
+                window = text[fm.end():fm.end() + pair.within]
+                for then in sorted(pair.then, key=len, reverse=True):
+                    at = window.find(then)
+                    rest = text[fm.end() + at + len(then):]
+                    if at != -1 and (not pair.followed_by or any(rest.startswith(w) for w in pair.followed_by)):
+                        return fm.start(), fm.end() + at + len(then)
+        return None
 
     def _region(self, c: _Clause, at: object) -> None:
         """Read where the (new) employer is: a place name in a clause that speaks of an employer."""
