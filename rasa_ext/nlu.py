@@ -131,6 +131,7 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         self.naming = frozenset(config["naming_entities"])
         self.asking = frozenset(config["asking_entities"])
         self.facts = frozenset(config["fact_entities"])
+        self.case_facts = self.facts - {"material"}  # a material is named in look-ups too ("材料收到了吗")
 
     def _is_question(self, entities: list[dict[str, Any]]) -> bool:
         names = {e.get("entity") for e in entities if e.get("role") not in ("generic", "hint")}
@@ -141,6 +142,8 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         names = {e.get("entity") for e in entities}
         if "progress" in names and intent not in self.status and not names & self.asking:
             return self.intents - self.status  # "我的延续办好没": a status question (not "怎么知道批了没")
+        if intent in self.status and not names & self.status_entities and names & self.case_facts:
+            return self.small_talk | self.status  # "我老婆帮我去交可以不": a question, not a look-up
         if not self._is_question(entities):
             return frozenset()
         if intent in self.small_talk | self.status and not names & self.status_entities:

@@ -211,7 +211,7 @@ class EntityReader:
             if national:
                 out.append(entity(CERTIFICATE, "N", national[0], role=IMPLIED))
         renamed = [m for m in matches if m.label == t.RENAME]
-        company = any(m.label == t.COMPANY for m in matches)
+        company = any(m.label == t.COMPANY or (m.label == t.MATTER and m.key == "company_rename") for m in matches)
         for m in renamed:
             out.append(entity(MATTER, "company_rename" if company else "personal_change", m))
         named_matter = any(m.label in (t.MATTER, t.RENAME) for m in matches)
@@ -362,7 +362,10 @@ class EntityReader:
         if not c.has(t.EMPLOYER) and not c.has(t.COMPANY):
             return
         origins = [m for m in c.matches if m.label == t.ORIGIN]
-        places = [m for m in c.of(t.REGION) if not any(o.end <= m.start <= o.end + 1 for o in origins)]
+        names = [m for m in c.matches if m.label in (t.CERT, t.TRAINING, t.CONTACT)]  # "湖州证", "湖州协会"
+        places = [m for m in c.of(t.REGION) if not any(o.end <= m.start <= o.end + 1 for o in origins)
+                  and not any(n.start <= m.start and m.end <= n.end and n.end - n.start > m.end - m.start
+                              for n in names)]
         if places:
             m = places[-1]
             at(EMPLOYER_REGION, m.key, m.start, m.end)  # type: ignore[operator]
