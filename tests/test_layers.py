@@ -223,3 +223,23 @@ def test_walker_reads_relative_nested_and_forbidden_imports(tmp_path):
     assert against_layers(package_edges(inside), {"low": 0, "high": 1}) == [Edge("low", "high", "bot/low/base.py:1")]
     forbidden = [str(e) for e in forbidden_imports(outside, FORBIDDEN)]
     assert forbidden == ["bot/high/view.py:3: bot.high.view imports rasa_sdk.events"]
+
+
+# The README's structure table: one line per top-level folder and per part of bot/, no more.
+
+def readme_structure_rows(readme: str) -> list[str]:
+    """Return the first cell (without backticks) of each row of the README's structure table."""
+    section = readme.split("\n## 结构\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| `")]
+    return [row.strip("`") for row in rows]
+
+
+def test_readme_structure_table_lists_every_folder_and_bot_package():
+    root = BOT.parent
+    ignored = {line.strip().strip("/") for line in (root / ".gitignore").read_text(encoding="utf-8").splitlines()}
+    folders = {f"{p.name}/" for p in root.iterdir()
+               if p.is_dir() and p.name not in ignored and (not p.name.startswith(".") or p.name == ".ci")}
+    parts = {f"bot/{p.name}/" for p in BOT.iterdir() if (p / "__init__.py").exists()} | {"bot/settings.py"}
+    rows = readme_structure_rows((root / "README.md").read_text(encoding="utf-8"))
+    assert len(rows) == len(set(rows))
+    assert set(rows) == folders | parts
