@@ -50,8 +50,10 @@ user: db
 	@test -n "$(NAME)" || { echo "usage: make user NAME=username [ADMIN=1]"; exit 2; }
 	source scripts/env.sh && $(PY) -m bot.staff.manage create-user "$(NAME)" $(if $(ADMIN),--admin)
 
+# ruff over all Python code; mypy over bot/ and actions/ (pyproject.toml: strict, minus what untyped libraries break).
 lint: setup
 	$(VENV)/bin/ruff check bot actions rasa_ext webapp tests tests_e2e tests_scale scripts
+	$(VENV)/bin/mypy
 
 unit: setup $(JIEBA_DICT)
 	source scripts/env.sh && $(PY) -m pytest -q tests

@@ -31,32 +31,32 @@ class SettingsError(RuntimeError):
 class Settings(BaseSettings):
     """Every setting of the assistant, with its default."""
 
-    env: Literal["development", "production"] = Field("development", description="ENV=production in production")
+    env: Literal["development", "production"] = Field(default="development", description="ENV=production in production")
     var_dir: Path = ROOT / "var"
 
     # Ports and addresses of the processes on one machine (scripts/serve.sh starts them).
     rasa_port: int = 5005
     actions_port: int = 5055
     web_port: int = 8000
-    actions_host: str = Field("127.0.0.1", description="the action server listens here (keep it on loopback)")
+    actions_host: str = Field(default="127.0.0.1", description="the action server listens here (keep it on loopback)")
     rasa_url: str = ""
     public_url: str = ""
 
     # The status store (applications, staff, limits, the WeChat channel's shared memory).
     database_url: str = ""
     id_hash_key: str = ""
-    max_status_attempts: int = Field(5, ge=1, description="failed look-ups per ID number within the window")
-    max_client_failures: int = Field(20, ge=1, description="failed look-ups per client within the window")
-    lookup_window_minutes: int = Field(15, ge=1)
-    today: date | None = Field(None, env="ASSISTANT_TODAY")
+    max_status_attempts: int = Field(default=5, ge=1, description="failed look-ups per ID number within the window")
+    max_client_failures: int = Field(default=20, ge=1, description="failed look-ups per client within the window")
+    lookup_window_minutes: int = Field(default=15, ge=1)
+    today: date | None = Field(default=None, env="ASSISTANT_TODAY")
 
     # The staff console.
     session_secret: str = ""
     secure_cookies: bool = False
-    session_hours: int = Field(8, ge=1)
-    max_login_failures: int = Field(5, ge=1, description="failed logins per user name and per address")
-    login_window_minutes: int = Field(15, ge=1)
-    embed_ancestors: str = Field("*", description="CSP frame-ancestors of the embeddable widget")
+    session_hours: int = Field(default=8, ge=1)
+    max_login_failures: int = Field(default=5, ge=1, description="failed logins per user name and per address")
+    login_window_minutes: int = Field(default=15, ge=1)
+    embed_ancestors: str = Field(default="*", description="CSP frame-ancestors of the embeddable widget")
 
     # The web relay proves itself to Rasa's REST channel with this secret, so its client address is trusted.
     relay_secret: str = ""
@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     wechat_token: str = ""
     wechat_app_id: str = ""
     wechat_aes_key: str = ""
-    wechat_max_clock_skew_seconds: int = Field(300, ge=1)
+    wechat_max_clock_skew_seconds: int = Field(default=300, ge=1)
 
     # The conversation (tracker) store.
     tracker_dialect: str = "sqlite"

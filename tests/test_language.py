@@ -79,7 +79,7 @@ def test_chinese_numbers(token, number):
 # ---------------------------------------------------------------------------------------------- term matcher
 def kb_finds(reader, text: str) -> list[tuple[str, str, str, str]]:
     """Return (label, key, text, how) of the knowledge-base words found in a message as the reader finds them."""
-    norm = reader.normalise(text)
+    norm = reader.normaliser(text)
     return [(m.label, m.key, m.text, m.how) for m in reader.kb_matcher.find(norm.text)]
 
 

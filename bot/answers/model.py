@@ -9,10 +9,10 @@ can show; `payload()` is the same content as data, sent next to the text as a Ra
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 # Section kinds, in the order a full guide shows them. Channels may style each kind.
-SECTION_KINDS = (
+SectionKind = Literal[
     "verdict",  # the one-trip verdict line(s)
     "questions",  # what the assistant still needs to know (verdict kind "ask")
     "summary",
@@ -31,7 +31,7 @@ SECTION_KINDS = (
     "contacts",  # phone numbers and addresses
     "notes",  # 注意 / 说明 (each note said once)
     "text",  # anything else: a paragraph
-)
+]
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Item:
 class Section:
     """A headed part of an answer: a paragraph, a list, or both."""
 
-    kind: str
+    kind: SectionKind
     heading: str = ""
     text: str = ""
     items: list[Item] = field(default_factory=list)

@@ -41,13 +41,13 @@ class Parts:
         self.kb = kb
 
     # ------------------------------------------------------------------ contacts and places
-    def contact_section(self, contact: Contact, *, kind: str = "contacts") -> Section:
+    def contact_section(self, contact: Contact) -> Section:
         """Describe a contact: what it handles, address, person, phones, and what the documents leave out."""
         items = [Item(f"地址：{contact.address}")] if contact.address else []
         items += [Item(f"联系人：{contact.person}")] if contact.person else []
         items += [Item("电话：" + "、".join(contact.phones))] if contact.phones else []
         items += [Item(contact.note)] if contact.note else []
-        return Section(kind, heading=contact.name, text=contact.handles + "。", items=items)
+        return Section("contacts", heading=contact.name, text=contact.handles + "。", items=items)
 
     def call_line(self, contact: Contact) -> Item:
         """Return one line: whom to call, the numbers, and what for."""

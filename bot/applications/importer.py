@@ -133,7 +133,7 @@ def _row(cells: dict[str, str], codes: set[str]) -> tuple[ApplicationRow | None,
     if values["procedure_code"] and values["procedure_code"] not in codes:
         problems.append(f"procedure_code “{values['procedure_code']}” 不是 procedures.csv 中的代码")
     try:
-        record = ApplicationRow(**values)
+        record = ApplicationRow.parse_obj(values)
     except ValidationError as exc:
         return None, problems + _problems(exc)
     return (None if problems else record), problems

@@ -125,7 +125,7 @@ class Questions:
         if certs == ["training"] or ("training" in certs and not set(certs) & {"P", "H"}):
             certs = [c for c in certs if c != "training"] + ["P", "H"]
         certs = [c for c in CERTIFICATE_ORDER if c in certs]
-        matter = (parse.matters or [None])[0] or parse.matter_hint
+        matter = (parse.matters[0] if parse.matters else None) or parse.matter_hint
 
         form = self._form(parse, ctx, aspects, matter, certs)
         if form and matter and set(aspects) - {FIELDS, "forms", "conditions"}:  # "可以吗", "哪些内容" ask nothing else

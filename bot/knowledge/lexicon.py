@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, Extra, ValidationError, conlist, validator
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "lexicon"
 
-Words = conlist(str, min_items=1)
+if TYPE_CHECKING:  # conlist builds the type at run time, which a type checker cannot follow
+    Words = list[str]
+else:
+    Words = conlist(str, min_items=1)
 
 
 class LexiconError(ValueError):
@@ -239,7 +242,7 @@ def load_lexicon(directory: Path | str = LEXICON_DIR) -> Lexicon:
             first = exc.errors()[0]
             where = ".".join(str(x) for x in first["loc"])
             raise LexiconError(f"{name}.yml", where, first["msg"]) from None
-    return Lexicon(**parts)
+    return Lexicon.parse_obj(parts)
 
 
 @lru_cache(maxsize=1)

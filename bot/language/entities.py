@@ -158,10 +158,6 @@ class EntityReader:
                 break
         return out
 
-    def normalise(self, raw: str) -> Normalised:
-        """Return the normalised form of a message."""
-        return self.normaliser(raw)
-
     def _clauses(self, words: Doc, text: str, matches: list[Match]) -> list[_Clause]:
         """Split at punctuation and clause-break words (jieba tokens), and sort the matches into clauses."""
         bounds = [0]

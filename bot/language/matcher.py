@@ -66,7 +66,8 @@ def _syllables(text: str) -> tuple[str, ...]:
 
 def _pinyin_per_char(text: str) -> list[str]:
     """Return pinyin per character, reading Han characters in context (重新 = chong xin)."""
-    out = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    # pypinyin documents a list returned by `errors` (one item per character); its stub allows only str.
+    out = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))  # type: ignore[arg-type,return-value]
     if len(out) == len(text):
         return out
     return [lazy_pinyin(ch, style=Style.NORMAL)[0] if _is_han(ch) else ch for ch in text]
@@ -89,16 +90,16 @@ class TermMatcher:
         # Words that name things (a certificate, a matter, a form …) are matched with every kind of typo; phrasings
         # ("要盖", "填哪些") only by sound or shape and only from three characters on: short phrasings have too
         # many everyday sound-alikes ("要改"), and a phrasing with a character added swallows its neighbours.
-        fuzzy = [a for a in self.by_alias if fuzzy and len(a) >= 2 and a not in exact_only and _is_han(a[0])
+        fuzzy_aliases = [a for a in self.by_alias if fuzzy and len(a) >= 2 and a not in exact_only and _is_han(a[0])
                  and all(_is_han(c) or c.isdigit() for c in a)
                  and (len(a) > 2 or self._naming(a, naming_labels))]
-        self.fuzzy_lengths = sorted({len(a) for a in fuzzy}, reverse=True)
+        self.fuzzy_lengths = sorted({len(a) for a in fuzzy_aliases}, reverse=True)
         self.by_sound: dict[tuple[str, ...], list[str]] = defaultdict(list)
         self.by_shape: dict[str, list[str]] = defaultdict(list)
         self.by_pinyin: dict[str, list[str]] = defaultdict(list)
         self.by_dropped: dict[str, list[str]] = defaultdict(list)
-        self.added_ok = {a for a in fuzzy if len(a) >= 3 and self._naming(a, naming_labels)}
-        for a in fuzzy:
+        self.added_ok = {a for a in fuzzy_aliases if len(a) >= 3 and self._naming(a, naming_labels)}
+        for a in fuzzy_aliases:
             self.by_sound[self._sound_key(_syllables(a))].append(a)
             self.by_shape[self._shape(a)].append(a)
             if all(_is_han(c) for c in a):

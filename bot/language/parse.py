@@ -55,7 +55,6 @@ class Parse:
     specialties: float | None = None
     correction_field: str | None = None
     trip_situation: str | None = None
-    submit_date: str | None = None
 
     @classmethod
     def from_entities(cls, entities: list[dict[str, Any]] | None) -> Parse:
@@ -93,13 +92,7 @@ class Parse:
             specialties=_first(ents, e.SPECIALTIES),
             correction_field=_first(ents, e.CORRECTION_FIELD),
             trip_situation=_first(ents, e.TRIP_SITUATION),
-            submit_date=_first(ents, e.SUBMIT_DATE),
         )
-
-    @property
-    def names_ours(self) -> bool:
-        """Say whether the message names one of our certificates by more than a general word."""
-        return bool(self.certificates or self.implied_certificate)
 
     @property
     def states_facts(self) -> bool:

@@ -17,7 +17,6 @@ from bot.knowledge.lexicon import Lexicon
 from bot.language.matcher import Entry
 
 USER_DICT_FREQ = 200000
-SPANS_KEY = "kb"
 
 # Labels of knowledge-base words (matched with typos too).
 CERT = "CERT"

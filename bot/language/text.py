@@ -17,7 +17,6 @@ from opencc import OpenCC
 from bot.knowledge.lexicon import default_lexicon
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SPACES = re.compile(r"\s+")
 _LATIN_WORD = re.compile(r"[a-z]+(?:[ '][a-z]+)*")
 
 
@@ -29,11 +28,6 @@ def _t2s() -> OpenCC:
 def simplify(text: str) -> str:
     """Return text NFKC-normalised (full-width to half-width) and in simplified characters."""
     return _t2s().convert(unicodedata.normalize("NFKC", text or ""))
-
-
-def normalise(text: str) -> str:
-    """Return simplified text without control characters or runs of white space."""
-    return _SPACES.sub(" ", _CONTROL.sub(" ", simplify(text))).strip()
 
 
 def chinese_number(token: str) -> float | None:

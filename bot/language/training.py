@@ -158,7 +158,6 @@ class Generator:
         self.matters = [w for m in kb.matters.values() for w in m.aliases]
         self.forms = [w for f in kb.forms.values() for w in (f.key, f.title, *f.aliases)]
         self.contacts = [c.name for c in kb.contacts.values()] + [a for c in kb.contacts.values() for a in c.aliases[:3]]
-        self.oos = list(kb.out_of_scope_terms)
         self.materials = [a for p in kb.procedures.values() for v in p.variants for m in v.materials for a in m.aliases]
         self.domain_words = sorted({*self.certs, *self.matters, *self.forms, *self.materials} - {""},
                                    key=lambda w: (len(w), w))

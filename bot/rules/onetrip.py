@@ -31,35 +31,6 @@ class Facts:
     missing: set[str] = field(default_factory=set)
     all_ready: bool = False
 
-    def merge(self, other: Facts) -> Facts:
-        """Return these facts updated by newer ones."""
-        merged = Facts(**vars(self))
-        for k, v in vars(other).items():
-            if k == "missing":
-                merged.missing = (self.missing - (other.have or set())) | other.missing
-            elif k == "all_ready":
-                merged.all_ready = self.all_ready or other.all_ready
-            elif v is not None:
-                setattr(merged, k, v)
-        return merged
-
-    def as_dict(self) -> dict[str, object]:
-        """Return the facts as slot-safe data."""
-        d = dict(vars(self))
-        d["have"] = sorted(self.have) if self.have is not None else None
-        d["missing"] = sorted(self.missing)
-        return d
-
-    @classmethod
-    def from_dict(cls, data: dict[str, object] | None) -> Facts:
-        """Rebuild facts from slot data."""
-        data = dict(data or {})
-        have = data.pop("have", None)
-        missing = data.pop("missing", None)
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known, have=set(have) if isinstance(have, list | set | tuple) else None,  # type: ignore[arg-type]
-                   missing=set(missing) if isinstance(missing, list | set | tuple) else set())
-
 
 @dataclass(frozen=True)
 class Finding:
