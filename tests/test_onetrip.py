@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge.base import default_knowledge
-from bot.rules.onetrip import ASSUMED, EMPLOYER_REGIONS, FAILS, NOT_YET, UNCLEAR, Facts, decide, questions_for
+from bot.knowledge.lexicon import EMPLOYER_REGIONS
+from bot.rules.onetrip import ASSUMED, FAILS, NOT_YET, UNCLEAR, Facts, decide, questions_for
 
 KB = default_knowledge()
 CODES = sorted(KB.procedures)

@@ -16,6 +16,8 @@ if TYPE_CHECKING:  # conlist builds the type at run time, which a type checker c
 else:
     Words = conlist(str, min_items=1)
 
+EMPLOYER_REGIONS = ("huzhou", "zhejiang", "other_province")  # where a new employer is, as the rules tell them apart
+
 
 class LexiconError(ValueError):
     """A lexicon file is missing, malformed, or inconsistent."""
@@ -140,7 +142,7 @@ class Regions(_Model):
 
     @validator("regions")
     def known_regions(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        if set(value) != {"huzhou", "zhejiang", "other_province"}:
+        if set(value) != set(EMPLOYER_REGIONS):
             raise ValueError("regions are exactly huzhou, zhejiang and other_province")
         return value
 

@@ -11,7 +11,6 @@ from bot.knowledge.base import Condition, Material, Procedure, Visit
 MET, FAILS, NOT_YET, UNCLEAR, OPEN, ASSUMED = "met", "fails", "not_yet", "unclear", "open", "assumed"
 # Verdict kinds.
 VERDICT_KINDS = ("zero", "one", "two_visits", "not_yet", "cannot", "unclear", "ask")
-EMPLOYER_REGIONS = ("huzhou", "zhejiang", "other_province")
 
 
 @dataclass
