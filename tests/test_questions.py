@@ -243,6 +243,34 @@ def test_the_issuer_named_after_which_certificate_was_asked(talk, kb):
     assert then.kind == "clarify" and then.options == [o for o in first.options if o in issued]
 
 
+@pytest.mark.parametrize("text", ["一寸的证件照要交几张", "登报用哪家报纸"])
+def test_a_material_named_without_a_procedure_gets_the_procedures_asking_for_it(talk, kb, text):
+    d = talk.say(text)
+    assert d.kind == "material" and d.codes
+    for code in d.codes:
+        texts = [m.text for v in kb.procedures[code].variants for m in v.materials if m.id in d.keys]
+        assert kb.procedures[code].title in talk.text and all(t in talk.text for t in texts)
+    assert not [p.code for p in kb.procedures.values() if p.code not in d.codes and
+                any(m.id in d.keys for v in p.variants for m in v.materials)]
+
+
+def test_a_material_narrows_the_procedures_of_a_matter(talk, kb):
+    d = talk.say("补办还要登报吗")
+    assert d.kind == "answer" and d.codes
+    assert all(any(m.id == "newspaper_or_statement" for m in kb.procedures[c].all_materials()) for c in d.codes)
+
+
+def test_materials_most_procedures_ask_for_tell_no_procedure(talk):
+    assert talk.say("证书原件要带吗").kind != "material"
+
+
+def test_the_one_procedure_asking_for_a_material_is_kept_for_a_follow_up(talk, kb):
+    d = talk.say("登报的那个报纸要原件吗")
+    assert d.kind == "material" and len(d.codes) == 1
+    then = talk.say("那还要准备什么")
+    assert then.kind == "answer" and then.codes == d.codes
+
+
 # ---------------------------------------------------------------------------------------------- follow-ups
 def test_follow_ups_keep_the_procedure_and_change_what_they_name(talk, kb):
     first = talk.say("湖州市培训合格证丢了要带啥")

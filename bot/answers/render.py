@@ -59,6 +59,21 @@ class Answers:
         return Answer("form", f"{f.key}《{f.title}》", sections, source=self.parts.cite(f.source),
                       procedures=list(f.used_by), forms=[f.key])
 
+    def material(self, ids: list[str]) -> Answer:
+        """Say which procedures ask for a material, in each one's words, and whom to ask about the rest."""
+        sections: list[Section] = []
+        asking = {q.code for m in ids for q in self.kb.asking_for(m)}
+        procs = [p for p in self.kb.procedures.values() if p.code in asking]
+        for p in procs:
+            texts = [m.text for v in p.variants for m in v.materials if m.id in ids]
+            texts += [f"{v.name}时：{m.text}" for v in p.visits for m in v.bring if m.id in ids]
+            sections.append(Section("materials", heading=f"{p.title}：", items=[Item(t) for t in dict.fromkeys(texts)]))
+        contacts = list({c.key: c for p in procs for c in self.kb.contacts_for(p)}.values())
+        sections += [Section("notes", text="文件对这项材料只写了以上内容，没有写明的细节我不能替您猜测。"),
+                     self.parts.call_section(contacts, heading="可以咨询：")]
+        return Answer("material", "需要这项材料的办理事项", sections, phones=phones_of(contacts),
+                      source=self.parts.cite(*(p.source for p in procs)), procedures=[p.code for p in procs])
+
     def contact(self, keys: list[str]) -> Answer:
         """Describe contacts: what each handles, address, person, phones."""
         contacts = [self.kb.contacts[k] for k in keys]

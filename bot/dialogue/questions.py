@@ -150,6 +150,9 @@ class Questions:
         if matter is None and not certs:
             if ctx.procedures and (parse.aspects or intent in INTENT_ASPECTS or parse.variants or parse.states_facts):
                 return self._answer(ctx.procedures, aspects, parse, ctx)
+            by_material = self._by_material(parse, aspects)
+            if by_material:
+                return by_material
             if parse.aspects or parse.variants:
                 return Decision("clarify_matter", aspects=aspects)
             return Decision("unknown", aspects=aspects)
@@ -163,17 +166,34 @@ class Questions:
             else:
                 certs = [c for c in CERTIFICATE_ORDER if self.procedures_for([c], matter)]
         procs = self.procedures_for(certs, matter)
+        named_certs = [c for c in parse.certificates if c in CERTIFICATE_ORDER]
         if len(procs) > 1 and set(ctx.procedures) & {p.code for p in procs}:
             procs = [p for p in procs if p.code in ctx.procedures]  # "那个变更" after a look-up: the one in context
+        asking = {q.code for m in self._telling(parse.materials) for q in self.kb.asking_for(m)}
+        if len(procs) > 1 and not named_certs and {p.code for p in procs} & asking:
+            procs = [p for p in procs if p.code in asking]  # "补办要登报吗": the reissue that asks for a newspaper
         if not procs:
             return Decision("no_such_procedure", matter=matter, certificate=certs[0] if len(certs) == 1 else None,
                             aspects=aspects)
-        named = [c for c in parse.certificates if c in CERTIFICATE_ORDER]
-        decision = self._answer([p.code for p in procs], aspects, parse, ctx, several=len(set(named)) > 1)
+        decision = self._answer([p.code for p in procs], aspects, parse, ctx, several=len(set(named_certs)) > 1)
         decision.policies = [k for k in parse.policies if self._bears_on(k, decision.codes)]
         if decision.kind == "answer":
             decision.keys = forms
         return decision
+
+    def _by_material(self, parse: Parse, aspects: list[str]) -> Decision | None:
+        """Decide a question about a material named without a procedure ("一寸照要几张"): the procedures asking
+        for it. A material most procedures ask for (the certificate, an application form) tells none of them."""
+        telling = self._telling(parse.materials)
+        if not telling:
+            return None
+        codes = list(dict.fromkeys(p.code for m in telling for p in self.kb.asking_for(m)))
+        return Decision("material", codes=codes, keys=telling, aspects=aspects)
+
+    def _telling(self, materials: list[str]) -> list[str]:
+        """Return the materials that tell procedures apart: together asked for by some, not by most."""
+        asking = {p.code for m in materials for p in self.kb.asking_for(m)}
+        return [m for m in materials if self.kb.asking_for(m)] if len(asking) <= len(self.kb.procedures) // 2 else []
 
     def _aspects(self, parse: Parse, ctx: Context, intent: str | None) -> list[str]:
         """Return the aspects asked: named ones; else, for a follow-up naming only a certificate or matter, the
@@ -292,6 +312,10 @@ class Questions:
         if decision.kind == "clarify_matter":
             return replace(ctx, options=[], certificate=decision.certificate, aspects=decision.aspects,
                            procedures=[], matter=None)
+        if decision.kind == "material" and len(decision.codes) == 1:  # "那要带什么" next: that procedure
+            proc = self.kb.procedures[decision.codes[0]]
+            return Context(procedures=decision.codes, certificate=proc.certificate, matter=proc.matter,
+                           aspects=["materials"], status_records=ctx.status_records)
         if decision.kind == "form":
             return replace(ctx, options=[], form=decision.keys[0])
         if decision.kind == "contact":
@@ -337,6 +361,8 @@ class QuestionAnswerer:
             return [a.clarify_matter(d.certificate)]
         if d.kind == "no_such_procedure":
             return [a.no_such_procedure(d.matter or "", d.certificate)]
+        if d.kind == "material":
+            return [a.material(d.keys)]
         if d.kind == "form":
             return [a.form(key) for key in d.keys]
         if d.kind == "contact":

@@ -428,6 +428,12 @@ class KnowledgeBase:
         """Say whether the seed that defines "最多跑一次" speaks of this procedure."""
         return proc.source.partition(" ")[0] == self.policies["one_trip_definition"].covers
 
+    def asking_for(self, material: str) -> list[Procedure]:
+        """Return the procedures that ask for a material (on any visit, in any variant)."""
+        return [p for p in self.procedures.values()
+                if any(m.id == material for v in p.variants for m in v.materials)
+                or any(m.id == material for v in p.visits for m in v.bring)]
+
     def contacts_for(self, proc: Procedure) -> list[Contact]:
         """Return whom to call about a procedure, per its certificate."""
         return [self.contacts[k] for k in self.certificates[proc.certificate].contacts]

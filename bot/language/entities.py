@@ -262,7 +262,8 @@ class EntityReader:
             negated = c.has(t.NEGATION)
             for m in c.of(t.MATERIAL) + c.of(t.MATERIAL_ALTERNATIVE):
                 s, e = norm.span(m.start, m.end)
-                role = MISSING if negated else ALTERNATIVE if m.label == t.MATERIAL_ALTERNATIVE else None
+                role = MISSING if negated else ALTERNATIVE if m.label == t.MATERIAL_ALTERNATIVE else \
+                    GENERIC if m.alias in self.generic else None  # "证书" names a certificate more than a material
                 out.append(Entity(MATERIAL, m.key, s, e, norm.original[s:e], role))
         return out
 
