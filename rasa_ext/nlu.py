@@ -135,7 +135,7 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
 
     def _is_question(self, entities: list[dict[str, Any]]) -> bool:
         names = {e.get("entity") for e in entities if e.get("role") not in ("generic", "hint")}
-        return bool(names & self.naming) or (bool(names & self.asking) and not names & self.facts)
+        return bool(names & self.naming) or (bool(names & self.asking) and not names & self.case_facts)
 
     def _overruled(self, intent: str | None, entities: list[dict[str, Any]]) -> frozenset[str]:
         """Return the intents a message cannot have, given its entities (none when its intent stands)."""

@@ -253,9 +253,10 @@ def test_facts_from_slots_read_an_expiry_against_today(kb):
     assert facts.proxy is False and facts.age == 50
 
 
-def test_an_expired_word_is_not_overruled_by_a_future_date(kb):
-    facts = facts_from({"validity": "expired", "expiry": "month_offset=1"}, [], [], None, TODAY)
-    assert facts.within_validity is False
+@pytest.mark.parametrize(("text", "valid"), [("湖州证后天就过期了", True), ("证书下个月过期", True),
+                                             ("证书过期一个月了", False), ("上礼拜刚过期", False)])
+def test_an_expired_word_with_a_date_says_when(reader, kb, text, valid):
+    assert facts_of(parse_of(reader, text), kb.procedures["H-RENEW"], TODAY).within_validity is valid
 
 
 # ---------------------------------------------------------------------------------------------- verdicts from words

@@ -203,6 +203,9 @@ def when(dates: DateReader, text: str, today: date) -> date:
     ("前几天", TODAY, date(2026, 11, 18)),
     ("这个月底", TODAY, date(2026, 11, 30)),
     ("下下个月", TODAY, date(2027, 1, 15)),
+    ("下个月十号", TODAY, date(2026, 12, 10)),
+    ("上月31号", TODAY, date(2026, 10, 31)),
+    ("下个月31号", TODAY, date(2026, 12, 31)),
     ("三月", TODAY, date(2027, 3, 15)),  # a month already past this year means next year's
     ("去年十二月", TODAY, date(2025, 12, 15)),
     ("2027年5月", TODAY, date(2027, 5, 15)),

@@ -62,6 +62,11 @@ def test_small_talk_naming_a_matter_is_not_taken_for_a_look_up(reader):
     assert keep("deny", entities, ranking) == "ask_conditions"
 
 
+def test_small_talk_asking_about_a_material_becomes_a_question(reader):
+    entities = rasa_entities(reader, "那个登报的声明去哪登")
+    assert keep("affirm", entities, [("affirm", 0.6), ("ask_materials", 0.2)]) == "ask_materials"
+
+
 def test_small_talk_that_only_tells_facts_stays_small_talk(reader):
     entities = rasa_entities(reader, "是的，东西都备全了")
     assert keep("affirm", entities, [("affirm", 0.8), ("ask_materials", 0.1)]) == "affirm"

@@ -46,6 +46,8 @@ class RelativeDate:
         year = self.year if self.year is not None else today.year + (self.year_offset or 0)
         if self.month_offset is not None:
             first = add_months(today.replace(day=1), self.month_offset)
+            if self.day is not None:
+                return first.replace(day=min(self.day, calendar.monthrange(first.year, first.month)[1]))
             return _day_in_month(first.year, first.month, self.part or "middle")
         if self.month is not None:
             if self.year is None and self.year_offset is None and self.month < today.month:
@@ -128,7 +130,7 @@ class DateReader:
         part = f"(?P<part>{self._alt(w.parts)})?"
         year = rf"(?:(?P<year_word>{self._alt(w.years)})年?|(?P<year_num>(?:19|20)?\d{{2}})年)"
         month = (rf"(?:(?P<month_num>{_NUMBER})月份?(?:(?P<day_num>{_NUMBER})[号日])?|"
-                 rf"(?P<month_word>{self._alt(w.months)}))")
+                 rf"(?P<month_word>{self._alt(w.months)})(?:(?P<word_day_num>{_NUMBER})[号日])?)")
         season = rf"(?P<season>{self._alt(w.seasons)})"
         week = rf"(?P<week_word>{self._alt(w.weeks)})(?P<weekday>{self._alt(w.weekdays)})?"
         day = rf"(?P<day_word>{self._alt(w.days)})"
@@ -172,8 +174,10 @@ class DateReader:
         if g["year_num"]:
             digits = int(g["year_num"])
             year = digits if digits >= 100 else 2000 + digits
-        if g["month_word"]:
-            return RelativeDate(month_offset=w.months[g["month_word"]], part=part)
+        if g["month_word"]:  # "下个月", "下个月10号"
+            number = chinese_number(g["word_day_num"]) if g["word_day_num"] else None
+            day = int(number) if number is not None and 1 <= number <= 31 else None
+            return RelativeDate(month_offset=w.months[g["month_word"]], day=day, part=part)
         month = None
         if g["month_num"]:
             number = chinese_number(g["month_num"])

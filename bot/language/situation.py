@@ -38,8 +38,7 @@ def facts_from(values: Mapping[str, Any], materials: Iterable[str], missing: Ite
     if values.get(e.EXPIRY):
         expires = RelativeDate.decode(str(values[e.EXPIRY])).resolve(today)
         f.months_to_expiry = round(months_between(today, expires), 1)
-        if validity != "expired" or expires < today:
-            f.within_validity = expires >= today
+        f.within_validity = expires >= today  # "后天就过期了": 过期 with a date to come says when it expires
     elif validity == "near":
         f.months_to_expiry = 1.0
     f.proxy = _yes(values.get(e.PROXY))
