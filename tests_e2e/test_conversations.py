@@ -50,8 +50,6 @@ def test_a_bare_id_number_after_the_assistant_asks(chat):
     assert "已受理" in report and "ZJ2026110004" in report and LIU not in report
 
 
-@pytest.mark.xfail(strict=True, reason="validate_status_form's id_masked is dropped by rasa_sdk (not a required slot): "
-                                       "the report reads '身份证号  名下共有' without the masked number")
 def test_the_report_names_the_masked_number(chat):
     chat.say("麻烦帮我看看审核结果出来没有")
     assert "330*************77" in chat.say(f"刘洋 {LIU}")
@@ -78,17 +76,12 @@ def test_a_follow_up_after_a_supplement_result(chat):
     assert "还有什么可以帮您" not in reply
 
 
-@pytest.mark.xfail(strict=True, reason="'那还缺啥' right after a 需补正 result is classified deny (no entity to keep it a "
-                                       "question) and gets '好的。还有什么可以帮您？'")
 def test_a_short_follow_up_after_a_supplement_result(chat):
     chat.say(f"李娜 {LI}")
     reply = chat.say("那还缺啥")
     assert "附件三" in reply and "还有什么可以帮您" not in reply
 
 
-@pytest.mark.xfail(strict=True, reason="the sealed first part of a split number is dropped (id_pending is not a required "
-                                       "slot), and the rest with the name ('0477 刘洋') makes the bot repeat "
-                                       "'抱歉，我没能理解' ten times (interruption rule and form rejection loop)")
 def test_an_id_number_split_over_two_messages(chat):
     chat.say("想查一下我交的申请")
     assert "剩余" in chat.say("身份证 330102 19900515")
@@ -96,8 +89,6 @@ def test_an_id_number_split_over_two_messages(chat):
     assert "已受理" in reply and len(chat.last) <= 2
 
 
-@pytest.mark.xfail(strict=True, reason="a four-character question starting with a surname character ('费用多少') is "
-                                       "taken as the applicant's name during the look-up and not answered")
 def test_a_short_question_during_the_look_up_is_not_the_name(chat):
     chat.say("想查一下我交的申请")
     reply = chat.say("费用多少")
