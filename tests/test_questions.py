@@ -190,15 +190,11 @@ def test_a_condition_question_gets_the_conditions(talk, kb):
     assert not any(m in talk.text for m in materials_text(kb, "H-ADD-SPECIALTY"))
 
 
-@pytest.mark.xfail(strict=True, reason="'多报一个专业' is no matter word (no one-character substitution for 加): the "
-                                       "condition question is asked back which matter")
 def test_a_condition_question_with_another_verb_for_adding(talk):
     d = talk.say("湖州的证要啥条件才允许多报一个专业")
     assert d.kind == "answer" and d.codes == ["H-ADD-SPECIALTY"] and d.aspects == ["conditions"]
 
 
-@pytest.mark.xfail(strict=True, reason="'接收变更' names neither a matter nor a certificate: the question about which "
-                                       "employers may take a holder over is not understood")
 def test_which_employers_may_take_a_holder_over(talk):
     d = talk.say("哪种企业可以接收变更过来的人")
     assert d.kind in ("answer", "clarify") and d.aspects == ["conditions"]

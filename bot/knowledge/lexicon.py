@@ -198,6 +198,7 @@ class Hints(_Model):
     matter_hints: dict[str, Words]
     matter_pairs: list[MatterPair]
     expiry_matter: str
+    open_asks: Words
     generic_certificate_words: Words
     material_aliases: dict[str, Words]
     material_alternatives: dict[str, Words]
