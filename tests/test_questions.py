@@ -267,6 +267,11 @@ def test_the_one_procedure_asking_for_a_material_is_kept_for_a_follow_up(talk, k
     assert then.kind == "answer" and then.codes == d.codes
 
 
+def test_a_procedure_named_without_an_aspect_word_gets_the_guide_whatever_the_intent(talk):
+    d = talk.say("湖州的培训证要续一下", "ask_time")
+    assert d.codes == ["H-RENEW"] and d.aspects == ["guide"]
+
+
 # ---------------------------------------------------------------------------------------------- follow-ups
 def test_follow_ups_keep_the_procedure_and_change_what_they_name(talk, kb):
     first = talk.say("湖州市培训合格证丢了要带啥")

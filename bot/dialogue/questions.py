@@ -206,8 +206,8 @@ class Questions:
             (parse.certificates or parse.matters or parse.variants) and not (parse.certificates and parse.matters)))
         if follow_up and ctx.aspects:
             return list(ctx.aspects)
-        if intent in INTENT_ASPECTS:
-            return [INTENT_ASPECTS[intent or ""]]
+        if intent in INTENT_ASPECTS and not (parse.certificates and parse.matters):
+            return [INTENT_ASPECTS[intent or ""]]  # a procedure named with no aspect word ("湖州证要延续"): the guide
         return [GUIDE]
 
     @staticmethod
