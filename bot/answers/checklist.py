@@ -12,11 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.answers.model import Answer, Item, Section
 from bot.answers.parts import Parts, phones_of
-from bot.knowledge.base import KNOWLEDGE_DIR, KnowledgeBase, KnowledgeError, Material, Procedure
+from bot.knowledge.base import KNOWLEDGE_DIR, KnowledgeBase, KnowledgeError, Material, Procedure, read_mapping
 
 LABELS_FILE = "labels.yml"
 CHECKLIST_LABELS = ("matter", "materials", "uploads", "collection", "forms", "place", "address", "person", "phones",
@@ -53,15 +51,7 @@ def _words(data: dict[str, Any], key: str, expected: tuple[Any, ...]) -> dict[An
 
 def load_labels(directory: Path | str = KNOWLEDGE_DIR) -> Labels:
     """Load knowledge/labels.yml, raising KnowledgeError naming the missing label."""
-    path = Path(directory) / LABELS_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KnowledgeError(LABELS_FILE, "(file)", "is missing") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(LABELS_FILE, "(file)", f"is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise KnowledgeError(LABELS_FILE, "(file)", "must hold a mapping at the top")
+    data = read_mapping(Path(directory), LABELS_FILE)
     return Labels(
         provide=_words(data, "provide", ("original", "copy", "copy_checked", "original_or_copy", None)),
         returned=_words(data, "returned", (True, False, None)),

@@ -489,11 +489,10 @@ def _where(loc: tuple[Any, ...], data: Any) -> str:
     return path or "(file)"
 
 
-def _parse(directory: Path, name: str, model: type[Record]) -> Any:
-    """Read one YAML file into its model, naming the file and field on any problem."""
-    path = directory / name
+def read_mapping(directory: Path, name: str) -> dict[str, Any]:
+    """Read one YAML file of knowledge/ that holds a mapping, naming the file on any problem."""
     try:
-        with path.open(encoding="utf-8") as f:
+        with (directory / name).open(encoding="utf-8") as f:
             data = yaml.safe_load(f)
     except FileNotFoundError:
         raise KnowledgeError(name, "(file)", "is missing") from None
@@ -501,6 +500,12 @@ def _parse(directory: Path, name: str, model: type[Record]) -> Any:
         raise KnowledgeError(name, "(file)", f"is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise KnowledgeError(name, "(file)", "must hold a mapping at the top")
+    return data
+
+
+def _parse(directory: Path, name: str, model: type[Record]) -> Any:
+    """Read one YAML file into its model, naming the file and field on any problem."""
+    data = read_mapping(directory, name)
     try:
         return model.parse_obj(data)
     except ValidationError as exc:

@@ -49,6 +49,9 @@ CORRECTION_FIELD = "correction_field"  # a certificate field said to be wrong, o
 BIRTH_DATE = "birth_date"  # the age is counted from it to today
 ID_NUMBER = "id_number"  # value "whole" or "partial": that an ID number is written, never its digits
 PROGRESS = "progress"  # asking where one's own application stands
+# Knowledge-base words whose entity is their key: the label found → the entity emitted.
+NAMED_BY_KEY = {t.MATTER: MATTER, t.ASPECT: ASPECT, t.VARIANT: VARIANT, t.FORM: FORM, t.CONTACT: CONTACT,
+                t.POLICY: POLICY, t.SILENT: TOPIC}
 ENTITY_NAMES = (CERTIFICATE, MATTER, ASPECT, VARIANT, FORM, CONTACT, POLICY, TOPIC, OUT_OF_SCOPE, MATERIAL, ORDINAL,
                 AGE, EXPIRY, VALIDITY, PROXY, OTHER_REGISTRATION, EMPLOYER_REGION, TRAINED_HERE, READY, SPECIALTIES,
                 TRIP_SITUATION, SUBMIT_DATE, BIRTH_DATE, CORRECTION_FIELD, ID_NUMBER, PROGRESS)
@@ -218,22 +221,10 @@ class EntityReader:
             if m.label == t.ASPECT and m.alias in open_asks and any(
                     a is not m and m.end <= a.start <= m.end + 1 for a in aspects):
                 continue  # "要啥条件": the question is about the word after it
-            if m.label == t.MATTER:
-                out.append(entity(MATTER, m.key, m))
+            if m.label in NAMED_BY_KEY:
+                out.append(entity(NAMED_BY_KEY[m.label], m.key, m))
             elif m.label == t.MATTER_HINT and not named_matter:
                 out.append(entity(MATTER, m.key, m, role=HINT))
-            elif m.label == t.ASPECT:
-                out.append(entity(ASPECT, m.key, m))
-            elif m.label == t.VARIANT:
-                out.append(entity(VARIANT, m.key, m))
-            elif m.label == t.FORM:
-                out.append(entity(FORM, m.key, m))
-            elif m.label == t.CONTACT:
-                out.append(entity(CONTACT, m.key, m))
-            elif m.label == t.POLICY:
-                out.append(entity(POLICY, m.key, m))
-            elif m.label == t.SILENT:
-                out.append(entity(TOPIC, m.key, m))
             elif m.label == t.OUT_OF_SCOPE:
                 out.append(entity(OUT_OF_SCOPE, m.text, m))
         if not named_matter and not hinted:
