@@ -115,6 +115,9 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
             "asking_entities": ["aspect"],
             "fact_entities": ["age", "expiry", "validity", "proxy", "other_registration", "employer_region",
                               "trained_here", "ready", "specialties", "material", "birth_date", "correction_field"],
+            "verdict_intents": ["ask_one_trip"],
+            "verdict_aspects": ["trips", "conditions", "proxy"],
+            "finding_out_aspects": ["process"],
         }
 
     @classmethod
@@ -124,6 +127,7 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         return cls(config)
 
     def __init__(self, config: dict[str, Any]) -> None:
+        config = {**self.get_default_config(), **config}  # a model trained before a key was added
         self.small_talk = frozenset(config["small_talk"])
         self.intents = frozenset(config["intents"])
         self.status = frozenset(config["status"])
@@ -132,6 +136,9 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         self.asking = frozenset(config["asking_entities"])
         self.facts = frozenset(config["fact_entities"])
         self.case_facts = self.facts - {"material"}  # a material is named in look-ups too ("材料收到了吗")
+        self.verdict_intents = frozenset(config["verdict_intents"])
+        self.verdict_aspects = frozenset(config["verdict_aspects"])
+        self.finding_out = frozenset(config["finding_out_aspects"])
 
     def _is_question(self, entities: list[dict[str, Any]]) -> bool:
         names = {e.get("entity") for e in entities if e.get("role") not in ("generic", "hint")}
@@ -144,6 +151,12 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
             return self.intents - self.status  # "我的延续办好没": a status question (not "怎么知道批了没")
         if intent in self.status and not names & self.status_entities and names & self.case_facts:
             return self.small_talk | self.status  # "我老婆帮我去交可以不": a question, not a look-up
+        asked = {e.get("value") for e in entities if e.get("entity") == "aspect"}
+        if intent in self.status and "id_number" not in names and asked & self.finding_out:
+            return self.small_talk | self.status  # "审核结果去哪里看": how to find out, not a look-up
+        if intent in self.verdict_intents and asked and not asked & self.verdict_aspects and \
+                not names & (self.case_facts | {"policy", "trip_situation"}):
+            return self.small_talk | self.status | self.verdict_intents  # "现在补办来得及吗": the time, no verdict
         if not self._is_question(entities):
             return frozenset()
         if intent in self.small_talk | self.status and not names & self.status_entities:

@@ -204,6 +204,8 @@ def when(dates: DateReader, text: str, today: date) -> date:
     ("这个月底", TODAY, date(2026, 11, 30)),
     ("下下个月", TODAY, date(2027, 1, 15)),
     ("下个月十号", TODAY, date(2026, 12, 10)),
+    ("60年3月", TODAY, date(1960, 3, 15)),  # a two-digit year: the century within a lifetime of today
+    ("28年5月", TODAY, date(2028, 5, 15)),
     ("上月31号", TODAY, date(2026, 10, 31)),
     ("下个月31号", TODAY, date(2026, 12, 31)),
     ("三月", TODAY, date(2027, 3, 15)),  # a month already past this year means next year's

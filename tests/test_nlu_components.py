@@ -67,6 +67,21 @@ def test_small_talk_asking_about_a_material_becomes_a_question(reader):
     assert keep("affirm", entities, [("affirm", 0.6), ("ask_materials", 0.2)]) == "ask_materials"
 
 
+def test_how_to_find_out_a_result_is_a_question_not_a_look_up(reader):
+    entities = rasa_entities(reader, "延续注册的审核结果到哪里去看")
+    assert keep("check_status", entities, [("check_status", 0.9), ("ask_process", 0.05)]) == "ask_process"
+
+
+def test_a_look_up_naming_a_material_stays_a_look_up(reader):
+    entities = rasa_entities(reader, "帮我看下材料审核通过没")
+    assert keep("check_status", entities, [("check_status", 0.9), ("ask_materials", 0.05)]) == "check_status"
+
+
+def test_a_time_question_is_no_verdict(reader):
+    entities = rasa_entities(reader, "下周就要用证，现在去补来不来得及")
+    assert keep("ask_one_trip", entities, [("ask_one_trip", 0.8), ("ask_time", 0.1)]) == "ask_time"
+
+
 def test_small_talk_that_only_tells_facts_stays_small_talk(reader):
     entities = rasa_entities(reader, "是的，东西都备全了")
     assert keep("affirm", entities, [("affirm", 0.8), ("ask_materials", 0.1)]) == "affirm"

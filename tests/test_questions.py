@@ -272,6 +272,19 @@ def test_a_procedure_named_without_an_aspect_word_gets_the_guide_whatever_the_in
     assert d.codes == ["H-RENEW"] and d.aspects == ["guide"]
 
 
+def test_what_the_documents_do_not_say_beside_a_procedure_question(talk, kb):
+    d = talk.say("湖州证延续批了以后能不能快递给我")
+    assert d.kind == "answer" and d.codes == ["H-RENEW"] and d.unsaid
+    assert "没有写明" in talk.text and kb.contacts["huzhou_association"].phones[0] in talk.text
+
+
+def test_a_contact_named_stays_for_the_next_question(talk, kb):
+    talk.say("礼拜六协会开门吗")
+    then = talk.say("那地址在哪")
+    assert then.kind == "contact" and then.keys == ["huzhou_association"]
+    assert kb.contacts["huzhou_association"].address in talk.text
+
+
 # ---------------------------------------------------------------------------------------------- follow-ups
 def test_follow_ups_keep_the_procedure_and_change_what_they_name(talk, kb):
     first = talk.say("湖州市培训合格证丢了要带啥")

@@ -11,7 +11,7 @@ from bot.answers.parts import Parts, phones_of
 from bot.answers.status import StatusAnswers
 from bot.answers.verdict import VerdictAnswers
 from bot.applications.store import ApplicationRecord
-from bot.knowledge.base import KnowledgeBase, Procedure
+from bot.knowledge.base import Contact, KnowledgeBase, Procedure
 from bot.rules.onetrip import Facts, Verdict
 from bot.rules.workdays import WorkCalendar
 
@@ -68,7 +68,7 @@ class Answers:
             texts = [m.text for v in p.variants for m in v.materials if m.id in ids]
             texts += [f"{v.name}时：{m.text}" for v in p.visits for m in v.bring if m.id in ids]
             sections.append(Section("materials", heading=f"{p.title}：", items=[Item(t) for t in dict.fromkeys(texts)]))
-        contacts = list({c.key: c for p in procs for c in self.kb.contacts_for(p)}.values())
+        contacts = self._contacts_for([p.code for p in procs])
         sections += [Section("notes", text="文件对这项材料只写了以上内容，没有写明的细节我不能替您猜测。"),
                      self.parts.call_section(contacts, heading="可以咨询：")]
         return Answer("material", "需要这项材料的办理事项", sections, phones=phones_of(contacts),
@@ -155,9 +155,14 @@ class Answers:
                         Section("text", heading=f"{cert.name}可办理的事项：", items=have)]
         return self._with_fallback("no_such_procedure", sections)
 
-    def silent(self, topic: str) -> Answer:
-        """Say the documents do not state something, rather than guess."""
-        return self._with_fallback("silent", [Section("text", text=f"两份办事文件都没有写明{topic}，我不能替您猜测。")])
+    def silent(self, topic: str, codes: list[str] | None = None) -> Answer:
+        """Say the documents do not state something, rather than guess; whom to ask about those procedures."""
+        section = Section("text", text=f"两份办事文件都没有写明{topic}，我不能替您猜测。")
+        if not codes:
+            return self._with_fallback("silent", [section])
+        contacts = self._contacts_for(codes)
+        return Answer("silent", sections=[section, self.parts.call_section(contacts, heading="可以咨询：")],
+                      phones=phones_of(contacts))
 
     def out_of_scope(self) -> Answer:
         """Say honestly the question is outside the documents, with the numbers to call."""
@@ -170,6 +175,10 @@ class Answers:
     def fallback_contacts(self) -> Answer:
         """Return whom to call when the assistant cannot answer."""
         return self._with_fallback("contacts", [])
+
+    def _contacts_for(self, codes: list[str]) -> list[Contact]:
+        """Return whom to call about some procedures, each contact once."""
+        return list({c.key: c for code in codes for c in self.kb.contacts_for(self.kb.procedures[code])}.values())
 
     def _scope(self) -> str:
         names = [c.name for c in self.kb.certificates.values()]

@@ -24,9 +24,6 @@ GUIDE = "guide"
 FIELDS = "fields"  # what to fill in or sign on a form: answered with the form itself
 REASON = "reason"  # why: after a status look-up, the record's reason; otherwise the conditions
 NOT_EXTRA_TRIP = "not_extra_trip"  # the policy a trip situation ("问了问啥也没办") asks about
-# Contacts that are a topic of their own: naming them is asking for them.
-TOPIC_CONTACTS = ("supervision_lock", "system_tech", "registration_review", "zhejiang_association",
-                  "construction_info_port")
 CERTIFICATE_ORDER = ("P", "H", "N")
 # Aspects the dialogue reads but the renderer knows under another name.
 RENDERED_AS = {FIELDS: "forms", REASON: "conditions"}
@@ -62,6 +59,7 @@ class Decision:
     certificate: str | None = None
     policies: list[str] = field(default_factory=list)  # policies that bear on the procedure answered
     records: list[dict[str, Any]] = field(default_factory=list)  # status records a status answer speaks of
+    unsaid: list[str] = field(default_factory=list)  # what the question also asks that the documents do not say
 
     @property
     def answered(self) -> bool:
@@ -114,8 +112,8 @@ class Questions:
         if parse.out_of_scope and parse.other_registration != "yes" and \
                 not (parse.certificates and (parse.matters or parse.matter_hint)):
             return Decision("out_of_scope")  # another qualification, or a topic the documents do not cover
-        if parse.topics:
-            return Decision("silent", keys=parse.topics[:1])
+        if parse.topics and not ((parse.matters or parse.matter_hint) and parse.aspects):
+            return Decision("silent", keys=parse.topics[:1])  # alone, or beside a procedure with nothing else asked
 
         certs = [c for c in parse.certificates if c in CERTIFICATE_ORDER or c == "training"]
         if not certs and parse.implied_certificate:
@@ -179,6 +177,9 @@ class Questions:
         decision.policies = [k for k in parse.policies if self._bears_on(k, decision.codes)]
         if decision.kind == "answer":
             decision.keys = forms
+            decision.unsaid = parse.topics[:1] + [f"“{t}”" for t in parse.out_of_scope[:1]]  # "能邮寄吗", "要考试吗"
+        elif parse.topics:
+            return Decision("silent", keys=parse.topics[:1])
         return decision
 
     def _by_material(self, parse: Parse, aspects: list[str]) -> Decision | None:
@@ -243,7 +244,7 @@ class Questions:
     def _contacts(self, parse: Parse, ctx: Context, aspects: list[str], certs: list[str],
                   matter: str | None) -> list[str]:
         """Return the contacts a question asks for, if it asks for contacts rather than a procedure."""
-        topical = [c for c in parse.contacts if c in TOPIC_CONTACTS]
+        topical = [c for c in parse.contacts if self.kb.contacts[c].topical]
         asks = "contact" in parse.aspects or "place" in parse.aspects
         if topical and (not parse.matters or asks):
             return topical  # "监理锁坏了找谁": the lock, not a reissue
@@ -255,6 +256,9 @@ class Questions:
                 return list(handlers)
         if parse.contacts and (asks or not [a for a in parse.aspects if a != GUIDE]):
             return list(parse.contacts)
+        asked = set(parse.aspects)
+        if ctx.contact and not certs and asked and asked <= {"place", "contact"}:
+            return [ctx.contact]  # "地址呢" after a contact's answer
         if "contact" in aspects:
             if ctx.contact and not certs:
                 return [ctx.contact]
@@ -343,7 +347,10 @@ class QuestionAnswerer:
     def step(self, parse: Parse, ctx: Context, intent: str | None, today: date) -> Step:
         """Decide and render the answer to one message."""
         d = self.questions.decide(parse, ctx, intent)
-        return Step(self.render(d, parse, today), self.questions.next_context(d, ctx), d)
+        after = self.questions.next_context(d, ctx)
+        if parse.contacts and not after.contact:  # "协会周日上班吗" then "地址呢": the contact named stays
+            after = replace(after, contact=parse.contacts[0])
+        return Step(self.render(d, parse, today), after, d)
 
     def render(self, d: Decision, parse: Parse, today: date) -> list[Any]:
         """Render a decision from the knowledge base."""
@@ -354,7 +361,8 @@ class QuestionAnswerer:
             aspects = list(dict.fromkeys(RENDERED_AS.get(x, x) for x in d.aspects))
             out = [a.procedure(d.codes, aspects, d.variant, facts=facts)]
             out += [a.form(key) for key in d.keys]
-            return out + [a.policy(k, situation=parse.trip_situation) for k in d.policies]
+            out += [a.policy(k, situation=parse.trip_situation) for k in d.policies]
+            return out + [a.silent(topic, d.codes) for topic in d.unsaid]
         if d.kind == "clarify":
             return [a.clarify_certificate(d.options, d.matter)]
         if d.kind == "clarify_matter":

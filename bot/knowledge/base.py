@@ -262,6 +262,7 @@ class Contact(Record):
     person: Text | None = None
     note: Text | None = None
     issues: tuple[Text, ...] = ()  # certificates it issues ("协会那个" answering which certificate)
+    topical: StrictBool = False  # a topic of its own: naming it asks for it, even beside a matter
 
     @root_validator(skip_on_failure=True)
     def _phones(cls, values: dict[str, Any]) -> dict[str, Any]:

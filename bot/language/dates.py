@@ -13,6 +13,7 @@ from bot.language.text import chinese_number
 
 _NUMBER = r"(?:\d{1,4}|[零一二两三四五六七八九十百俩]{1,4})"
 PART_DAY = {"start": 1, "middle": 15}
+CENTURY_AHEAD = 20  # a two-digit year up to this many years ahead is this century's, any later one the last
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class RelativeDate:
             monday = today - timedelta(days=today.weekday()) + timedelta(weeks=self.week_offset)
             return monday + timedelta(days=self.weekday if self.weekday is not None else 2)
         year = self.year if self.year is not None else today.year + (self.year_offset or 0)
+        if year < 100:  # "60年3月生的", "28年到期": the century that puts it within a lifetime of today
+            year += 2000 if 2000 + year <= today.year + CENTURY_AHEAD else 1900
         if self.month_offset is not None:
             first = add_months(today.replace(day=1), self.month_offset)
             if self.day is not None:
@@ -173,7 +176,7 @@ class DateReader:
         year = None
         if g["year_num"]:
             digits = int(g["year_num"])
-            year = digits if digits >= 100 else 2000 + digits
+            year = digits  # two digits: the century is chosen against today
         if g["month_word"]:  # "下个月", "下个月10号"
             number = chinese_number(g["word_day_num"]) if g["word_day_num"] else None
             day = int(number) if number is not None and 1 <= number <= 31 else None

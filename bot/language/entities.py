@@ -215,12 +215,12 @@ class EntityReader:
             out.append(entity(MATTER, "company_rename" if company else "personal_change", m))
         named_matter = any(m.label in (t.MATTER, t.RENAME) for m in matches)
         hinted = any(m.label == t.MATTER_HINT for m in matches)
-        aspects = [m for m in matches if m.label == t.ASPECT]
+        asked = [m for m in matches if m.label in (t.ASPECT, t.SILENT, t.OUT_OF_SCOPE)]
         open_asks = set(self.lexicon.hints.open_asks)
         for m in matches:
             if m.label == t.ASPECT and m.alias in open_asks and any(
-                    a is not m and m.end <= a.start <= m.end + 1 for a in aspects):
-                continue  # "要啥条件": the question is about the word after it
+                    a is not m and m.end <= a.start <= m.end + 1 for a in asked):
+                continue  # "要啥条件", "要交多少钱": the question is about the word after it
             if m.label in NAMED_BY_KEY:
                 out.append(entity(NAMED_BY_KEY[m.label], m.key, m))
             elif m.label == t.MATTER_HINT and not named_matter:

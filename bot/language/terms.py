@@ -111,13 +111,14 @@ def kb_entries(kb: KnowledgeBase, lexicon: Lexicon) -> list[Entry]:
             add(VARIANT, v.key, v.aliases)
             for mat in v.materials:
                 add(MATERIAL, mat.id, mat.aliases)
+        for visit in p.visits:
+            for mat in visit.bring:
+                add(MATERIAL, mat.id, mat.aliases)
     hints = lexicon.hints
     for key, words in hints.material_aliases.items():
         add(MATERIAL, key, words)
     for key, words in hints.material_alternatives.items():
         add(MATERIAL_ALTERNATIVE, key, words)
-    for key, words in hints.matter_hints.items():
-        add(MATTER_HINT, key, words)
     return list(dict.fromkeys(out))
 
 
@@ -159,6 +160,8 @@ def lexicon_entries(lexicon: Lexicon) -> list[Entry]:
     for region, words in lexicon.regions.regions.items():
         add(REGION, region, words)
     add(EMPLOYER, "employer", lexicon.regions.employer_words)
+    for key, words in lexicon.hints.matter_hints.items():  # only hints: matched as typed, never as a typo
+        add(MATTER_HINT, key, words)
     return list(dict.fromkeys(out))
 
 

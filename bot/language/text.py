@@ -18,6 +18,9 @@ from bot.knowledge.lexicon import default_lexicon
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LATIN_WORD = re.compile(r"[a-z]+(?:[ '][a-z]+)*")
+# Spaces between a number and a Chinese character ("2018 年", "51 号文", "3 个月") say nothing; elsewhere a space
+# may part two clauses of a voice message, so it stays.
+_NUMBER_SPACE = re.compile(r"(?<=\d) +(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) +(?=\d)")
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +87,11 @@ class Normaliser:
         text = converted if len(converted) == len(text) else "".join(_t2s().convert(c) for c in text)
         text = text.lower()
         text, starts, ends = self._english(text, starts, ends)
+        dropped = {i for m in _NUMBER_SPACE.finditer(text) for i in range(m.start(), m.end())}
+        if dropped:
+            kept = [i for i in range(len(text)) if i not in dropped]
+            text = "".join(text[i] for i in kept)
+            starts, ends = [starts[i] for i in kept], [ends[i] for i in kept]
         return Normalised(raw or "", text, tuple(starts), tuple(ends))
 
     def _english(self, text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
