@@ -73,7 +73,7 @@ class ProcedureAnswers:
             for s in self.render[aspect](p, variant):
                 said = {i.text for x in sections for i in x.items}
                 items = [i for i in s.items if i.text not in said]
-                if s not in sections and (items or s.text or s.heading):
+                if s not in sections and (items or s.text or (s.heading and not s.items)):  # a list all said: none
                     sections.append(Section(s.kind, s.heading, s.text, items))
             if aspect == "conditions" and facts is not None:
                 sections += self.verdicts.assessment(p, decide(p, facts, variant, final=True))
@@ -121,8 +121,12 @@ class ProcedureAnswers:
         return [Section("place", heading="办理地点：", text=self.parts.place_text(p))]
 
     def time(self, p: Procedure, variant: str | None) -> list[Section]:
-        """Give the time lines and the printing line in the seed's words."""
-        sections = [Section("time", heading="办理时间：", items=[Item(t) for t in p.time.text])]
+        """Give when to apply (for a procedure with a window to apply in), the time lines and the printing line."""
+        checks = [self.kb.checks[c.check] for c in p.conditions if c.check in self.kb.checks]
+        window = [c for c in p.conditions if c.check in self.kb.checks and self.kb.checks[c.check].when_to_apply] \
+            if any(k.window for k in checks) else []
+        sections = [Section("time", heading="申报时间：", items=[Item(c.text) for c in window])] if window else []
+        sections.append(Section("time", heading="办理时间：", items=[Item(t) for t in p.time.text]))
         return sections + ([Section("time", heading="证书打印：", text=p.printing.text)] if p.printing else [])
 
     def collection(self, p: Procedure, variant: str | None) -> list[Section]:

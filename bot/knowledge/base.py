@@ -309,6 +309,8 @@ class Check(Record):
     meaning: Text
     question: Text | None = None
     follow_up: Text | None = None
+    when_to_apply: StrictBool = False  # it says when the procedure may be applied for
+    window: StrictBool = False  # it opens a window of time to apply in
 
 
 class Note(Record):
