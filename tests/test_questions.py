@@ -272,6 +272,11 @@ def test_a_procedure_named_without_an_aspect_word_gets_the_guide_whatever_the_in
     assert d.codes == ["H-RENEW"] and d.aspects == ["guide"]
 
 
+def test_another_provinces_authority_is_not_ours(talk):
+    assert talk.say("上海住建委那边注册证书延续怎么弄").kind == "out_of_scope"
+    assert talk.say("新单位在上海，湖州证单位变更要带啥").kind == "answer"
+
+
 def test_what_the_documents_do_not_say_beside_a_procedure_question(talk, kb):
     d = talk.say("湖州证延续批了以后能不能快递给我")
     assert d.kind == "answer" and d.codes == ["H-RENEW"] and d.unsaid

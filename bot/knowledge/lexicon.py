@@ -134,11 +134,19 @@ class Facts(_Model):
     _blank = validator("*", allow_reuse=True, pre=False)(lambda v: _no_blank(v) if isinstance(v, list) else v)
 
 
+class AuthorityWords(_Model):
+    """Words for an authority that, a few characters after a place outside Zhejiang, make it another province's."""
+
+    then: Words
+    within: int
+
+
 class Regions(_Model):
     """Place names by region, and the words that make a place the employer's."""
 
     regions: dict[str, Words]
     employer_words: Words
+    other_authorities: AuthorityWords
 
     @validator("regions")
     def known_regions(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -146,7 +146,22 @@ class EntityReader:
         out += self._facts(norm, clauses, dates)
         out += self._ordinal(norm, matches)
         out += self._identity(raw, norm, matches)
+        out += self._other_authorities(norm, matches)
         return _dedupe(out)
+
+    def _other_authorities(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
+        """Read another province's authority ("江苏省厅的窗口"): a place outside Zhejiang, then an authority word."""
+        offices = self.lexicon.regions.other_authorities
+        out = []
+        for m in matches:
+            if m.label == t.REGION and m.key == "other_province":
+                after = norm.text[m.end:m.end + offices.within + max(len(w) for w in offices.then)]
+                word = next((w for w in offices.then if w in after[:offices.within + len(w)]), None)
+                if word:
+                    end = m.end + after.index(word) + len(word)
+                    s, e = norm.span(m.start, end)
+                    out.append(Entity(OUT_OF_SCOPE, norm.text[m.start:end], s, e, norm.original[s:e]))
+        return out
 
     def _identity(self, raw: str, norm: Normalised, matches: list[Match]) -> list[Entity]:
         """Say that an ID number is written (never which) and that the message asks about progress."""

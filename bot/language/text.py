@@ -65,6 +65,10 @@ class Normalised:
         return self.starts[start], self.ends[end - 1]
 
 
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 class Normaliser:
     """Normalise messages with the lexicon's English words."""
 
@@ -86,15 +90,22 @@ class Normaliser:
         # A phrase that changed length is converted character by character instead, to keep the offsets.
         text = converted if len(converted) == len(text) else "".join(_t2s().convert(c) for c in text)
         text = text.lower()
-        text, starts, ends = self._english(text, starts, ends)
+        text, starts, ends, replaced = self._english(text, starts, ends)
         dropped = {i for m in _NUMBER_SPACE.finditer(text) for i in range(m.start(), m.end())}
+        for m in re.finditer(r" +", text):  # "想 add 一个专业": the spaces around an English word now Chinese
+            before, after = m.start() - 1, m.end()
+            if (before in replaced and after < len(text) and _is_han(text[after])) or \
+                    (after in replaced and before >= 0 and _is_han(text[before])):
+                dropped.update(range(m.start(), m.end()))
         if dropped:
             kept = [i for i in range(len(text)) if i not in dropped]
             text = "".join(text[i] for i in kept)
             starts, ends = [starts[i] for i in kept], [ends[i] for i in kept]
         return Normalised(raw or "", text, tuple(starts), tuple(ends))
 
-    def _english(self, text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
+    def _english(self, text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int], set[int]]:
+        """Replace known English words and phrases; return the text, its offsets and where Chinese came in."""
+        replaced_at: set[int] = set()
         out: list[str] = []
         out_starts: list[int] = []
         out_ends: list[int] = []
@@ -108,6 +119,9 @@ class Normaliser:
             out_ends += ends[pos:m.start()]
             for piece, (s, e) in replaced:
                 at, to = m.start() + s, m.start() + e
+                if piece != text[at:to]:
+                    length = sum(len(x) for x in out)
+                    replaced_at.update(range(length, length + len(piece)))
                 out.append(piece)
                 if piece == text[at:to]:
                     out_starts += starts[at:to]
@@ -119,7 +133,7 @@ class Normaliser:
         out.append(text[pos:])
         out_starts += starts[pos:]
         out_ends += ends[pos:]
-        return "".join(out), out_starts, out_ends
+        return "".join(out), out_starts, out_ends, replaced_at
 
     def _replace_run(self, run: str) -> list[tuple[str, tuple[int, int]]] | None:
         """Return the pieces of a run of Latin words with known English words replaced, or None if none is known."""
