@@ -272,6 +272,13 @@ def test_a_procedure_named_without_an_aspect_word_gets_the_guide_whatever_the_in
     assert d.codes == ["H-RENEW"] and d.aspects == ["guide"]
 
 
+def test_facts_that_stop_the_case_come_with_the_aspect_asked(talk, kb):
+    d = talk.say("我还有张二建的注册证没转出来，想办国家注册监理初始注册，带些什么")
+    assert d.kind == "answer" and d.codes == ["N-INITIAL"] and d.aspects == ["materials"]
+    assert kb.procedures["N-INITIAL"].condition("no_other_registration").text in talk.text
+    assert "没有写明" not in talk.text
+
+
 def test_another_provinces_authority_is_not_ours(talk):
     assert talk.say("上海住建委那边注册证书延续怎么弄").kind == "out_of_scope"
     assert talk.say("新单位在上海，湖州证单位变更要带啥").kind == "answer"

@@ -79,6 +79,10 @@ class ProcedureAnswers:
                 sections += self.verdicts.assessment(p, decide(p, facts, variant, final=True))
             if aspect == "materials" and "place" not in wanted and p.visits:
                 sections.append(Section("place", heading="提交地点：", text=self.parts.place_text(p)))
+        if facts is not None and "conditions" not in wanted and not guide:
+            verdict = decide(p, facts, variant, final=True)
+            if verdict.reasons:  # "还有个造价师注册证…初始注册要准备啥": what the facts told stops the case
+                sections += self.verdicts.assessment(p, verdict)[:1]
         return sections
 
     # ------------------------------------------------------------------ aspects

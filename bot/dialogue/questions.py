@@ -177,7 +177,8 @@ class Questions:
         decision.policies = [k for k in parse.policies if self._bears_on(k, decision.codes)]
         if decision.kind == "answer":
             decision.keys = forms
-            decision.unsaid = parse.topics[:1] + [f"“{t}”" for t in parse.out_of_scope[:1]]  # "能邮寄吗", "要考试吗"
+            other = parse.out_of_scope[:1] if parse.other_registration != "yes" else []  # not "还挂着造价师证"
+            decision.unsaid = parse.topics[:1] + [f"“{t}”" for t in other]  # "能邮寄吗", "要考试吗"
         elif parse.topics:
             return Decision("silent", keys=parse.topics[:1])
         return decision
