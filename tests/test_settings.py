@@ -12,9 +12,8 @@ from bot.settings import Settings, SettingsError, get_settings, main
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch, tmp_path):
-    for name in ("ENV", "ID_HASH_KEY", "SESSION_SECRET", "RELAY_SECRET", "DATABASE_URL", "PUBLIC_URL",
-                 "ASSISTANT_TODAY", "RASA_PORT", "WEB_PORT"):
-        monkeypatch.delenv(name, raising=False)
+    for field in Settings.__fields__.values():
+        monkeypatch.delenv(str(field.field_info.extra.get("env", field.name)).upper(), raising=False)
     monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
     get_settings.cache_clear()
     yield
