@@ -2,11 +2,15 @@
 
     python scripts/benchmark.py --url http://127.0.0.1:5005 [--floor-url http://127.0.0.1:5006]
                                 [--users 10] [--conversations 12] [--pids NAME=PID ...] [--json out.json]
+    python scripts/benchmark.py --url ... --floor-url ... --long-turns 200 --json growth.json
 
 Each simulated user holds whole conversations (a fresh sender id each) one turn after another.
 Prints p50/p95/p99 turn latency, turns per second, errors, and the resident memory of the given
 processes (with their children). With --floor-url the same load runs against the floor bot too,
 and our latency is reported as a ratio to it.
+
+With --long-turns N, one user instead holds one conversation of N turns (LONG_CONVERSATION over and
+over) and the latency of every turn is recorded, to show how a turn's cost grows with the conversation.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -33,6 +38,25 @@ CONVERSATIONS: list[list[str]] = [
     ["最多跑一次是什么意思", "材料不全再去一趟算不算多跑"],
     ["二级建造师怎么注册", "湖州市监理协会电话多少"],
 ]
+
+# One phone-line operator's day in one chat, repeated: questions answered by the custom action, follow-ups
+# that lean on the context, a clarification and its choice, a status look-up (form), a one-trip verdict
+# (form), and thanks answered by a fixed response. Ten turns, so every window of ten turns sends the same.
+LONG_CONVERSATION: list[str] = [
+    "湖州市监理工程师培训合格证丢了，补证要带什么",
+    "那要多久能拿到",
+    "谢谢",
+    "培训合格证换单位怎么办",
+    "第二个",
+    "全省统一平台的呢",
+    "我想查一下办理进度",
+    "身份证号330502198503120112，姓名张伟",
+    "我今年67岁，湖州市培训合格证下个月到期，去协会办延续能一次办好吗",
+    "谢谢",
+]
+THANKS = "谢谢"
+# Turn windows (1-based, inclusive) whose medians the growth measurement reports.
+WINDOWS: list[tuple[int, int]] = [(1, 10), (91, 100), (191, 200)]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -113,6 +137,48 @@ def run_load(url: str, users: int, conversations: int, pids: dict[str, int], thi
     }
 
 
+def run_long_conversation(url: str, turns: int, pids: dict[str, int]) -> dict[str, object]:
+    """Hold one conversation of `turns` turns back to back; return every turn's latency and the window medians."""
+    sender = f"bench-long-{uuid.uuid4().hex[:8]}"
+    per_turn: list[dict[str, object]] = []
+    for index in range(turns):
+        text = LONG_CONVERSATION[index % len(LONG_CONVERSATION)]
+        seconds, ok = post(url, sender, text)
+        per_turn.append({"turn": index + 1, "text": text, "ms": round(1000 * seconds, 1), "ok": ok})
+    windows: dict[str, dict[str, float]] = {}
+    for first, last in WINDOWS:
+        if last > turns:
+            continue
+        window = per_turn[first - 1:last]
+        windows[f"{first}-{last}"] = {
+            "median_ms": round(statistics.median(float(t["ms"]) for t in window), 1),  # type: ignore[arg-type]
+            "median_ms_thanks": round(statistics.median(
+                float(t["ms"]) for t in window if t["text"] == THANKS), 1),  # type: ignore[arg-type]
+        }
+    result: dict[str, object] = {
+        "url": url, "turns": turns, "errors": sum(not t["ok"] for t in per_turn), "windows": windows,
+        "rss_mb_after": {name: round(rss_mb(pid)) for name, pid in pids.items()}, "per_turn": per_turn,
+    }
+    keys = list(windows)
+    if len(keys) > 1:
+        result["last_to_first_median_ratio"] = round(windows[keys[-1]]["median_ms"] / windows[keys[0]]["median_ms"], 2)
+    return result
+
+
+def compare(floor_url: str | None, measure: Callable[[str, dict[str, int]], dict[str, object]], url: str,
+            pids: dict[str, int], floor_pids: dict[str, int]) -> dict[str, object]:
+    """Measure the assistant, then the floor the same way, and put our figures beside the floor's as ratios."""
+    result: dict[str, object] = {"assistant": measure(url, pids)}
+    if not floor_url:
+        return result
+    result["floor"] = measure(floor_url, floor_pids)
+    ours, floor = result["assistant"], result["floor"]
+    for key in ("p50_ms", "p95_ms", "turns_per_second"):
+        if key in ours:  # type: ignore[operator]
+            result[f"{key.removesuffix('_ms')}_ratio_to_floor"] = round(ours[key] / floor[key], 2)  # type: ignore[index]
+    return result
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--url", default="http://127.0.0.1:5005")
@@ -122,19 +188,24 @@ def main() -> int:
     ap.add_argument("--pids", nargs="*", default=[], help="NAME=PID of the assistant's processes")
     ap.add_argument("--floor-pids", nargs="*", default=[])
     ap.add_argument("--think", type=float, default=0.0, help="seconds between a reply and the next turn")
+    ap.add_argument("--long-turns", type=int, default=0,
+                    help="instead of the load, hold one conversation of this many turns and record each turn")
     ap.add_argument("--json")
     args = ap.parse_args()
     pids = {k: int(v) for k, v in (p.split("=") for p in args.pids)}
     floor_pids = {k: int(v) for k, v in (p.split("=") for p in args.floor_pids)}
     for url in filter(None, [args.url, args.floor_url]):  # warm both up, custom actions included
         post(url, "bench-warmup", "湖州市监理工程师培训合格证丢了要带什么")
-    result: dict[str, object] = {"assistant": run_load(args.url, args.users, args.conversations, pids, args.think)}
-    if args.floor_url:
-        result["floor"] = run_load(args.floor_url, args.users, args.conversations, floor_pids, args.think)
-        ours, floor = result["assistant"], result["floor"]
-        result["p95_ratio_to_floor"] = round(ours["p95_ms"] / floor["p95_ms"], 2)  # type: ignore[index]
-        result["p50_ratio_to_floor"] = round(ours["p50_ms"] / floor["p50_ms"], 2)  # type: ignore[index]
-    print(json.dumps(result, ensure_ascii=False, indent=1))
+    if args.long_turns:
+        result = compare(args.floor_url, lambda url, p: run_long_conversation(url, args.long_turns, p),
+                         args.url, pids, floor_pids)
+    else:
+        result = compare(args.floor_url,
+                         lambda url, p: run_load(url, args.users, args.conversations, p, args.think),
+                         args.url, pids, floor_pids)
+    summary = {k: ({kk: vv for kk, vv in v.items() if kk != "per_turn"} if isinstance(v, dict) else v)
+               for k, v in result.items()}
+    print(json.dumps(summary, ensure_ascii=False, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     return 1 if result["assistant"]["errors"] else 0  # type: ignore[index]
