@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     tracker_db: str = ""
     tracker_user: str = ""
     tracker_password: str = ""
+    max_session_events: int = Field(
+        150, ge=20, description="a session holding this many events goes on in a new one carrying its slots over")
 
     class Config:
         env_file_encoding = "utf-8"
