@@ -2,7 +2,8 @@
 
 - action calls carry the current turn only, and responses are checked with a schema compiled once
   (rasa_ext/action_call.py);
-- a long conversation goes on in a new session carrying its slots over (rasa_ext/sessions.py).
+- a long conversation goes on in a new session carrying its slots over (rasa_ext/sessions.py);
+- rebuilding a tracker finds each event's class without walking every Event subclass (rasa_ext/events.py).
 
     python -m rasa_ext.run run --model models/assistant.tar.gz ...
 """
@@ -11,13 +12,14 @@ from __future__ import annotations
 
 import sys
 
-from rasa_ext import action_call, sessions
+from rasa_ext import action_call, events, sessions
 
 
 def install() -> None:
     """Install our changes to Rasa's turn."""
     action_call.install()
     sessions.install()
+    events.install()
 
 
 def main() -> None:
