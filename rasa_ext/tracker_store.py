@@ -23,6 +23,19 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _pooled_sqlite_engine(url: Any) -> sa.engine.Engine:
+    """Return an SQLite engine that keeps its connections open, in write-ahead logging.
+
+    SQLAlchemy 1.4 opens and closes an SQLite file for every session (NullPool), so every read and every
+    save of a tracker paid for opening the file and for the pragmas again. Rasa uses its store from the
+    event loop's thread only; a connection is checked out by one session at a time.
+    """
+    engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4,
+                              connect_args={"check_same_thread": False})
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
 class MaskingSQLTrackerStore(SQLTrackerStore):
     """Store events like SQLTrackerStore, with ID numbers masked in every stored field (text and parse_data).
 
@@ -44,7 +57,10 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         connection.update({k: v for k, v in kwargs.items() if v is not None})
         super().__init__(domain=domain, **connection)
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = _pooled_sqlite_engine(url)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Append the tracker's new events, masked, to the events table."""
