@@ -7,6 +7,10 @@ FormValidationAction reads the slots set at the end of the events (`slots_to_val
 input channel. So the call carries the tracker's whole state and the events of the current turn only,
 from the latest user message on. `tracker.events` is read by nothing of ours.
 
+Rasa 3.6 also opens a new HTTP client, and a new connection, for every action call; here each process
+keeps one client per event loop and reuses its connections (the action server keeps an idle connection
+open longer than the client does: SANIC_KEEP_ALIVE_TIMEOUT in scripts/serve.sh).
+
 Rasa 3.6 also checks every action-server response with `jsonschema.validate`, which first re-validates
 the (constant) response schema itself: about two thirds of a turn's CPU time. Responses are validated
 here against the same schema with validators built once, each event against the schema of its type.
@@ -14,17 +18,24 @@ here against the same schema with validators built once, each event against the 
 
 from __future__ import annotations
 
+import asyncio
 from functools import lru_cache
 from typing import Any
 
+import aiohttp
 import rasa
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa.utils.endpoints import EndpointConfig
+
+CLIENT_KEEP_ALIVE_SECONDS = 15  # aiohttp's default; the servers we call keep connections open longer
+_clients: dict[tuple[Any, ...], aiohttp.ClientSession] = {}
 
 
 def current_turn(tracker: DialogueStateTracker) -> list[Event]:
@@ -45,6 +56,35 @@ def action_call(self: RemoteAction, tracker: DialogueStateTracker, domain: Domai
     if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
         result["domain"] = domain.as_dict()
     return result
+
+
+class _KeptClient:
+    """Hand out the process's long-lived HTTP client for this loop and endpoint; leaving does not close it."""
+
+    def __init__(self, endpoint: EndpointConfig) -> None:
+        self.key = (asyncio.get_running_loop(), tuple(sorted(endpoint.headers.items())),
+                    tuple(sorted(endpoint.basic_auth.items())))
+        self.endpoint = endpoint
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        client = _clients.get(self.key)
+        if client is None or client.closed:
+            auth = self.endpoint.basic_auth
+            client = aiohttp.ClientSession(
+                headers=self.endpoint.headers,
+                auth=aiohttp.BasicAuth(auth["username"], auth["password"]) if auth else None,
+                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                connector=aiohttp.TCPConnector(keepalive_timeout=CLIENT_KEEP_ALIVE_SECONDS))
+            _clients[self.key] = client
+        return client
+
+    async def __aexit__(self, *_exc: object) -> None:
+        return None
+
+
+def kept_client(self: EndpointConfig) -> _KeptClient:
+    """Return the long-lived client for an endpoint (EndpointConfig.session, whose caller closes what it gets)."""
+    return _KeptClient(self)
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +131,7 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
 
 
 def install() -> None:
-    """Send the action server the current turn only, and check its responses with the compiled validator."""
+    """Send the action server the current turn only, on kept connections; check its responses compiled."""
     RemoteAction._action_call_format = action_call  # type: ignore[method-assign]
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    EndpointConfig.session = kept_client  # type: ignore[assignment]

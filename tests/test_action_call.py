@@ -52,3 +52,32 @@ def test_same_verdict_as_rasa(result):
 
 def test_both_kinds_are_exercised():
     assert 0 < sum(map(rasa_accepts, RESPONSES)) < len(RESPONSES)
+
+
+@pytest.mark.asyncio
+async def test_action_calls_reuse_one_connection(monkeypatch):
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    from rasa_ext.action_call import kept_client
+
+    peers: list[tuple[str, int]] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        peers.append(request.transport.get_extra_info("peername"))
+        return web.json_response({"events": [], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    monkeypatch.setattr(EndpointConfig, "session", kept_client)
+    endpoint = EndpointConfig(url=f"http://127.0.0.1:{port}/webhook")
+    for _ in range(3):
+        assert await endpoint.request(json={"next_action": "action_answer_question"}, method="post") == {
+            "events": [], "responses": []}
+    await runner.cleanup()
+    assert len(peers) == 3 and len(set(peers)) == 1
