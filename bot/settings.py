@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     tracker_password: str = ""
     max_session_events: int = Field(
         150, ge=20, description="a session holding this many events goes on in a new one carrying its slots over")
+    turns_in_progress: int = Field(2, ge=1, description="turns one Rasa process works on at once; the others wait")
 
     class Config:
         env_file_encoding = "utf-8"

@@ -3,7 +3,8 @@
 - action calls carry the current turn only, and responses are checked with a schema compiled once
   (rasa_ext/action_call.py);
 - a long conversation goes on in a new session carrying its slots over (rasa_ext/sessions.py);
-- rebuilding a tracker finds each event's class without walking every Event subclass (rasa_ext/events.py).
+- rebuilding a tracker finds each event's class without walking every Event subclass (rasa_ext/events.py);
+- a few turns at a time are worked on, the others wait first come first served (rasa_ext/admission.py).
 
     python -m rasa_ext.run run --model models/assistant.tar.gz ...
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from rasa_ext import action_call, events, sessions
+from rasa_ext import action_call, admission, events, sessions
 
 
 def install() -> None:
@@ -20,6 +21,7 @@ def install() -> None:
     action_call.install()
     sessions.install()
     events.install()
+    admission.install()
 
 
 def main() -> None:
