@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     rasa_port: int = 5005
     actions_port: int = 5055
     web_port: int = 8000
+    nlu_port: int = Field(5015, description="the NLU server (scripts/serve.sh starts it when the machine has two cores)")
+    nlu_url: str = Field("", description="the NLU server Rasa asks (set by scripts/serve.sh); empty: Rasa parses itself")
     actions_host: str = Field("127.0.0.1", description="the action server listens here (keep it on loopback)")
     rasa_url: str = ""
     public_url: str = ""
@@ -134,6 +136,7 @@ class Settings(BaseSettings):
         """Return the settings the shell scripts and Rasa's endpoint files read, as export lines."""
         exports = {
             "RASA_PORT": self.rasa_port, "ACTIONS_PORT": self.actions_port, "WEB_PORT": self.web_port,
+            "NLU_PORT": self.nlu_port,
             "SANIC_HOST": self.actions_host, "RASA_URL": self.rasa_url, "DATABASE_URL": self.database_url,
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
         }

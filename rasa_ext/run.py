@@ -4,7 +4,8 @@
   (rasa_ext/action_call.py);
 - a long conversation goes on in a new session carrying its slots over (rasa_ext/sessions.py);
 - rebuilding a tracker finds each event's class without walking every Event subclass (rasa_ext/events.py);
-- a few turns at a time are worked on, the others wait first come first served (rasa_ext/admission.py).
+- a few turns at a time are worked on, the others wait first come first served (rasa_ext/admission.py);
+- with NLU_URL set, messages are understood by the NLU server there (rasa_ext/nlu_server.py).
 
     python -m rasa_ext.run run --model models/assistant.tar.gz ...
 """
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 import sys
 
-from rasa_ext import action_call, admission, events, sessions
+from bot.settings import get_settings
+from rasa_ext import action_call, admission, events, nlu_server, sessions
 
 
 def install() -> None:
@@ -22,6 +24,8 @@ def install() -> None:
     sessions.install()
     events.install()
     admission.install()
+    if get_settings().nlu_url:
+        nlu_server.use(get_settings().nlu_url)
 
 
 def main() -> None:
