@@ -5,9 +5,9 @@
     python scripts/benchmark.py --url ... --floor-url ... --long-turns 200 --json growth.json
 
 Each simulated user holds whole conversations (a fresh sender id each) one turn after another.
-Prints p50/p95/p99 turn latency, turns per second, errors, and the resident memory of the given
-processes (with their children). With --floor-url the same load runs against the floor bot too,
-and our latency is reported as a ratio to it.
+Prints p50/p95/p99 turn latency, turns per second, errors, and the peak memory and the CPU time
+per turn of the given processes (with their children). With --floor-url the same load runs
+against the floor bot too, and our figures are reported as ratios to its.
 
 With --long-turns N, one user instead holds one conversation of N turns (LONG_CONVERSATION over and
 over) and the latency of every turn is recorded, to show how a turn's cost grows with the conversation.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import threading
@@ -64,17 +65,41 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))]
 
 
-def rss_mb(pid: int) -> float:
-    """Return the resident memory of a process and its descendants, in MB."""
-    total = 0
+def process_tree(pid: int) -> list[int]:
+    """Return a process and its descendants (a Rasa server's Sanic workers are its children)."""
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
     except OSError:
-        return 0.0
-    return total / 1024 + sum(rss_mb(int(c)) for c in children)
+        return []
+    return [pid, *(p for c in children for p in process_tree(int(c)))]
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """Return the memory of a process and its descendants, in MB: resident in all, of the largest process,
+    and proportional (shared pages counted once, divided among the processes that share them)."""
+    rss: list[int] = []
+    pss = 0
+    for p in process_tree(pid):
+        try:
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()
+        except OSError:
+            continue
+        fields = {line.split(":")[0]: int(line.split()[1]) for line in rollup[1:] if line.endswith("kB")}
+        rss.append(fields.get("Rss", 0))
+        pss += fields.get("Pss", 0)
+    return {"rss": sum(rss) / 1024, "rss_largest_process": max(rss, default=0) / 1024, "pss": pss / 1024}
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time a process and its descendants have used so far, in seconds."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # user and system time, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def post(url: str, sender: str, text: str) -> tuple[float, bool]:
@@ -95,15 +120,17 @@ def run_load(url: str, users: int, conversations: int, pids: dict[str, int], thi
     `think` seconds pass between a reply and the user's next turn (0: back-to-back, the harshest load).
     """
     latencies: list[float] = []
+    by_text: dict[str, list[float]] = {}
     errors = 0
     lock = threading.Lock()
-    peak: dict[str, float] = {name: 0.0 for name in pids}
+    peak: dict[str, dict[str, float]] = {name: {} for name in pids}
     done = threading.Event()
 
     def sample_memory() -> None:
         while not done.is_set():
             for name, pid in pids.items():
-                peak[name] = max(peak[name], rss_mb(pid))
+                for key, mb in memory_mb(pid).items():
+                    peak[name][key] = max(peak[name].get(key, 0.0), mb)
             done.wait(0.5)
 
     def user(index: int) -> None:
@@ -116,14 +143,17 @@ def run_load(url: str, users: int, conversations: int, pids: dict[str, int], thi
                 seconds, ok = post(url, sender, text)
                 with lock:
                     latencies.append(seconds)
+                    by_text.setdefault(text, []).append(seconds)
                     errors += not ok
 
     sampler = threading.Thread(target=sample_memory, daemon=True)
     sampler.start()
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=users) as pool:
         list(pool.map(user, range(users)))
     elapsed = time.perf_counter() - start
+    cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
     done.set()
     sampler.join()
     return {
@@ -133,7 +163,11 @@ def run_load(url: str, users: int, conversations: int, pids: dict[str, int], thi
         "p50_ms": round(1000 * statistics.median(latencies), 1),
         "p95_ms": round(1000 * percentile(latencies, 0.95), 1),
         "p99_ms": round(1000 * percentile(latencies, 0.99), 1),
-        "peak_rss_mb": {k: round(v) for k, v in peak.items()},
+        "peak_memory_mb": {name: {k: round(v) for k, v in mb.items()} for name, mb in peak.items()},
+        "processes": {name: len(process_tree(pid)) for name, pid in pids.items()},
+        "slowest_turns_p50_ms": dict(sorted(((text, round(1000 * statistics.median(v), 1)) for text, v in by_text.items()),
+                                            key=lambda item: -item[1])[:5]),
+        "cpu_ms_per_turn": {k: round(1000 * v / len(latencies), 1) for k, v in cpu.items()},
     }
 
 
@@ -157,7 +191,8 @@ def run_long_conversation(url: str, turns: int, pids: dict[str, int]) -> dict[st
         }
     result: dict[str, object] = {
         "url": url, "turns": turns, "errors": sum(not t["ok"] for t in per_turn), "windows": windows,
-        "rss_mb_after": {name: round(rss_mb(pid)) for name, pid in pids.items()}, "per_turn": per_turn,
+        "memory_mb_after": {name: {k: round(v) for k, v in memory_mb(pid).items()} for name, pid in pids.items()},
+        "per_turn": per_turn,
     }
     keys = list(windows)
     if len(keys) > 1:
@@ -168,10 +203,13 @@ def run_long_conversation(url: str, turns: int, pids: dict[str, int]) -> dict[st
 def compare(floor_url: str | None, measure: Callable[[str, dict[str, int]], dict[str, object]], url: str,
             pids: dict[str, int], floor_pids: dict[str, int]) -> dict[str, object]:
     """Measure the assistant, then the floor the same way, and put our figures beside the floor's as ratios."""
-    result: dict[str, object] = {"assistant": measure(url, pids)}
+    result: dict[str, object] = {"machine": {"cpus": os.cpu_count()}}
+    for name, target, target_pids in (("assistant", url, pids), ("floor", floor_url, floor_pids)):
+        if target:
+            load = os.getloadavg()[0]  # what else ran on the machine just before
+            result[name] = {**measure(target, target_pids), "load_1min_before": round(load, 2)}
     if not floor_url:
         return result
-    result["floor"] = measure(floor_url, floor_pids)
     ours, floor = result["assistant"], result["floor"]
     for key in ("p50_ms", "p95_ms", "turns_per_second"):
         if key in ours:  # type: ignore[operator]
