@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import weakref
 from typing import Any
 
 import aiohttp
@@ -69,16 +70,36 @@ def create_app(model: str) -> Sanic:
 
 
 class NLUServerInterpreter(RasaNLUHttpInterpreter):
-    """Ask the NLU server to understand a message; wait while it starts, fail rather than guess."""
+    """Ask the NLU server to understand a message; wait while it starts, fail rather than guess.
+
+    The question is asked as soon as a message arrives (`ask`), before its turn waits for its conversation's
+    lock and for its place among the turns in progress: by the time the turn needs the parse, the NLU server
+    has usually given it. The parse of a message depends on its text only.
+    """
+
+    def __init__(self, endpoint_config: EndpointConfig | None = None) -> None:
+        super().__init__(endpoint_config)
+        self.asked: weakref.WeakKeyDictionary[UserMessage, asyncio.Task[dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+    def ask(self, message: UserMessage) -> None:
+        """Start understanding a message that has just arrived."""
+        if message not in self.asked:
+            task = asyncio.get_running_loop().create_task(self._ask(message.text))
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())  # a turn that never reads it
+            self.asked[message] = task
 
     async def parse(self, message: UserMessage) -> dict[str, Any]:
         """Return the NLU server's parse of the message's text."""
+        self.ask(message)
+        return await self.asked.pop(message)
+
+    async def _ask(self, text: str | None) -> dict[str, Any]:
         url = self.endpoint_config.url.rstrip("/") + PARSE_PATH
         loop = asyncio.get_running_loop()
         deadline = loop.time() + WAIT_SECONDS
         while True:
             try:
-                async with self.session.post(url, json={"text": message.text}) as response:
+                async with self.session.post(url, json={"text": text}) as response:
                     if response.status != 200:
                         raise NLUServerError(f"NLU server {url}: {response.status} {await response.text()}")
                     return await response.json()
@@ -89,7 +110,7 @@ class NLUServerInterpreter(RasaNLUHttpInterpreter):
 
 
 def use(url: str) -> None:
-    """Make Rasa ask the NLU server at `url`, whatever the endpoints file says."""
+    """Make Rasa ask the NLU server at `url`, whatever the endpoints file says, as soon as a message arrives."""
     read_endpoints = AvailableEndpoints.read_endpoints.__func__  # type: ignore[attr-defined]
 
     def with_nlu_server(cls: type[AvailableEndpoints], endpoint_file: str) -> AvailableEndpoints:
@@ -97,8 +118,17 @@ def use(url: str) -> None:
         endpoints.nlu = EndpointConfig(url=url)
         return endpoints
 
+    handle_message = Agent.handle_message
+
+    async def ask_first(self: Agent, message: UserMessage) -> Any:
+        interpreter = self.processor.http_interpreter if self.processor else None
+        if isinstance(interpreter, NLUServerInterpreter) and message.text is not None:
+            interpreter.ask(message)
+        return await handle_message(self, message)
+
     AvailableEndpoints.read_endpoints = classmethod(with_nlu_server)  # type: ignore[method-assign,assignment]
     rasa.core.agent.RasaNLUHttpInterpreter = NLUServerInterpreter  # type: ignore[misc]
+    Agent.handle_message = ask_first  # type: ignore[method-assign]
 
 
 def main() -> None:

@@ -4,13 +4,13 @@
 # of every turn of one long conversation, a py-spy profile of a turn early and late in it, and latency,
 # throughput, CPU and memory under 1, 5, 10 and 20 users sending back to back. Results and plots in
 # results/bench/; the plots docs/benchmarks.md shows are copied to docs/.
-#   scripts/bench.sh [CONVERSATIONS_PER_USER]
+#   scripts/bench.sh [CONVERSATIONS_PER_USER_AND_ROUND]   (default 4, in 3 rounds: 12 conversations per user)
 # The machine may be shared: before each measurement this waits (at most BENCH_QUIET_WAIT seconds, default
-# 1200) for the 1-minute load average to fall below BENCH_QUIET_LOAD (default 0.7), and every JSON file
+# 600) for the 1-minute load average to fall below BENCH_QUIET_LOAD (default 0.7), and every JSON file
 # records the load each measurement started under.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CONVERSATIONS="${1:-12}" LONG_TURNS=200 USER_COUNTS=(1 5 10 20)
+CONVERSATIONS="${1:-4}" ROUNDS=3 LONG_TURNS=200 USER_COUNTS=(1 5 10 20)
 out=results/bench; mkdir -p "$out"
 work=$(mktemp -d)
 export DATABASE_URL="sqlite:///$work/assistant.db"
@@ -21,7 +21,7 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 quiet() {
   local waited=0
   until awk -v load="$(load)" -v most="${BENCH_QUIET_LOAD:-0.7}" 'BEGIN { exit !(load < most) }'; do
-    if [ "$waited" -ge "${BENCH_QUIET_WAIT:-1200}" ]; then echo "   load still $(load) after ${waited} s: measuring anyway"; return; fi
+    if [ "$waited" -ge "${BENCH_QUIET_WAIT:-600}" ]; then echo "   load still $(load) after ${waited} s: measuring anyway"; return; fi
     sleep 10; waited=$((waited + 10))
   done
 }
@@ -82,13 +82,13 @@ if [ -x .venv/bin/py-spy ]; then
   .venv/bin/python scripts/profile_turns.py --url "http://127.0.0.1:$RASA_PORT" --pids "${profiled[@]}" --out "$out/profile"
 fi
 for users in "${USER_COUNTS[@]}"; do
-  echo "== load: $users users x $CONVERSATIONS conversations each, back to back, assistant then floor"
+  echo "== load: $users users back to back, $ROUNDS rounds of $CONVERSATIONS conversations each, assistant and floor in turn"
   quiet
-  bench --users "$users" --conversations "$CONVERSATIONS" --json "$out/load-$users.json"
+  bench --users "$users" --conversations "$CONVERSATIONS" --rounds "$ROUNDS" --json "$out/load-$users.json"
 done
 echo "== load with people's pace: 10 users, 1 s between a reply and the next turn"
 quiet
-bench --users 10 --conversations "$CONVERSATIONS" --think 1 --json "$out/load-10-think1.json"
+bench --users 10 --conversations "$CONVERSATIONS" --rounds "$ROUNDS" --think 1 --json "$out/load-10-think1.json"
 printf '{"training_seconds": %s, "dialogue_model_training_seconds": %s, "cold_start_to_ready_seconds": %s}\n' \
   "$train_s" "$dialogue_train_s" "$ready_s" | tee "$out/startup.json"
 .venv/bin/python scripts/bench_plots.py "$out"

@@ -1,10 +1,13 @@
 """Load-test running assistants through Rasa's REST channel with real multi-turn conversations.
 
     python scripts/benchmark.py --url http://127.0.0.1:5005 [--floor-url http://127.0.0.1:5006]
-                                [--users 10] [--conversations 12] [--pids NAME=PID ...] [--json out.json]
+                                [--users 10] [--conversations 12] [--rounds 3] [--pids NAME=PID ...]
+                                [--json out.json]
     python scripts/benchmark.py --url ... --floor-url ... --long-turns 200 --json growth.json
 
-Each simulated user holds whole conversations (a fresh sender id each) one turn after another.
+Each simulated user holds whole conversations (a fresh sender id each) one turn after another. The
+assistant and the floor take turns over several rounds (the order alternating), and each one's figures
+pool its rounds: on a shared machine both then meet the same other work.
 Prints p50/p95/p99 turn latency, turns per second, errors, and the peak memory and the CPU time
 per turn of the given processes (with their children). With --floor-url the same load runs
 against the floor bot too, and our figures are reported as ratios to its.
@@ -25,9 +28,10 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 CONVERSATIONS: list[list[str]] = [
     ["你好", "湖州市监理工程师培训合格证丢了，补证要带什么", "那要多久能拿到", "谢谢"],
@@ -114,61 +118,83 @@ def post(url: str, sender: str, text: str) -> tuple[float, bool]:
     return time.perf_counter() - start, ok
 
 
-def run_load(url: str, users: int, conversations: int, pids: dict[str, int], think: float = 0.0) -> dict[str, object]:
-    """Run `users` concurrent users, each holding `conversations` conversations; return the figures.
+@dataclass
+class Load:
+    """What one assistant did under load, over one or more rounds."""
 
-    `think` seconds pass between a reply and the user's next turn (0: back-to-back, the harshest load).
+    url: str
+    users: int
+    think: float
+    latencies: list[float] = field(default_factory=list)
+    by_text: dict[str, list[float]] = field(default_factory=dict)
+    errors: int = 0
+    seconds: float = 0.0
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+    peak_memory: dict[str, dict[str, float]] = field(default_factory=dict)
+    processes: dict[str, int] = field(default_factory=dict)
+    loads_before: list[float] = field(default_factory=list)
+
+    def summary(self) -> dict[str, object]:
+        """Return the figures: latency percentiles, throughput, errors, CPU per turn, peak memory."""
+        turns = len(self.latencies)
+        slowest = sorted(((text, round(1000 * statistics.median(v), 1)) for text, v in self.by_text.items()),
+                         key=lambda item: -item[1])[:5]
+        return {
+            "url": self.url, "users": self.users, "think_seconds": self.think, "turns": turns, "errors": self.errors,
+            "seconds": round(self.seconds, 2),
+            "turns_per_second": round(turns / self.seconds, 1),
+            "p50_ms": round(1000 * statistics.median(self.latencies), 1),
+            "p95_ms": round(1000 * percentile(self.latencies, 0.95), 1),
+            "p99_ms": round(1000 * percentile(self.latencies, 0.99), 1),
+            "cpu_ms_per_turn": {k: round(1000 * v / turns, 1) for k, v in self.cpu_seconds.items()},
+            "peak_memory_mb": {name: {k: round(v) for k, v in mb.items()} for name, mb in self.peak_memory.items()},
+            "processes": self.processes,
+            "slowest_turns_p50_ms": dict(slowest),
+            "load_1min_before_each_round": self.loads_before,
+        }
+
+
+def run_load(load: Load, conversations: int, pids: dict[str, int]) -> None:
+    """Run one round: `load.users` concurrent users, each holding `conversations` conversations; add to `load`.
+
+    `load.think` seconds pass between a reply and the user's next turn (0: back to back, the harshest load).
     """
-    latencies: list[float] = []
-    by_text: dict[str, list[float]] = {}
-    errors = 0
     lock = threading.Lock()
-    peak: dict[str, dict[str, float]] = {name: {} for name in pids}
     done = threading.Event()
 
     def sample_memory() -> None:
         while not done.is_set():
             for name, pid in pids.items():
+                peak = load.peak_memory.setdefault(name, {})
                 for key, mb in memory_mb(pid).items():
-                    peak[name][key] = max(peak[name].get(key, 0.0), mb)
+                    peak[key] = max(peak.get(key, 0.0), mb)
             done.wait(0.5)
 
     def user(index: int) -> None:
-        nonlocal errors
         for n in range(conversations):
             sender = f"bench-{index}-{n}-{uuid.uuid4().hex[:6]}"
             for text in CONVERSATIONS[(index + n) % len(CONVERSATIONS)]:
-                if think:
-                    time.sleep(think)
-                seconds, ok = post(url, sender, text)
+                if load.think:
+                    time.sleep(load.think)
+                seconds, ok = post(load.url, sender, text)
                 with lock:
-                    latencies.append(seconds)
-                    by_text.setdefault(text, []).append(seconds)
-                    errors += not ok
+                    load.latencies.append(seconds)
+                    load.by_text.setdefault(text, []).append(seconds)
+                    load.errors += not ok
 
+    load.loads_before.append(round(os.getloadavg()[0], 2))
     sampler = threading.Thread(target=sample_memory, daemon=True)
     sampler.start()
     cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=users) as pool:
-        list(pool.map(user, range(users)))
-    elapsed = time.perf_counter() - start
-    cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+    with ThreadPoolExecutor(max_workers=load.users) as pool:
+        list(pool.map(user, range(load.users)))
+    load.seconds += time.perf_counter() - start
+    for name, pid in pids.items():
+        load.cpu_seconds[name] = load.cpu_seconds.get(name, 0.0) + cpu_seconds(pid) - cpu_before[name]
+        load.processes[name] = len(process_tree(pid))
     done.set()
     sampler.join()
-    return {
-        "url": url, "users": users, "think_seconds": think, "turns": len(latencies), "errors": errors,
-        "seconds": round(elapsed, 2),
-        "turns_per_second": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(1000 * statistics.median(latencies), 1),
-        "p95_ms": round(1000 * percentile(latencies, 0.95), 1),
-        "p99_ms": round(1000 * percentile(latencies, 0.99), 1),
-        "peak_memory_mb": {name: {k: round(v) for k, v in mb.items()} for name, mb in peak.items()},
-        "processes": {name: len(process_tree(pid)) for name, pid in pids.items()},
-        "slowest_turns_p50_ms": dict(sorted(((text, round(1000 * statistics.median(v), 1)) for text, v in by_text.items()),
-                                            key=lambda item: -item[1])[:5]),
-        "cpu_ms_per_turn": {k: round(1000 * v / len(latencies), 1) for k, v in cpu.items()},
-    }
 
 
 def run_long_conversation(url: str, turns: int, pids: dict[str, int]) -> dict[str, object]:
@@ -200,20 +226,34 @@ def run_long_conversation(url: str, turns: int, pids: dict[str, int]) -> dict[st
     return result
 
 
-def compare(floor_url: str | None, measure: Callable[[str, dict[str, int]], dict[str, object]], url: str,
-            pids: dict[str, int], floor_pids: dict[str, int]) -> dict[str, object]:
-    """Measure the assistant, then the floor the same way, and put our figures beside the floor's as ratios."""
-    result: dict[str, object] = {"machine": {"cpus": os.cpu_count()}}
-    for name, target, target_pids in (("assistant", url, pids), ("floor", floor_url, floor_pids)):
-        if target:
-            load = os.getloadavg()[0]  # what else ran on the machine just before
-            result[name] = {**measure(target, target_pids), "load_1min_before": round(load, 2)}
-    if not floor_url:
-        return result
-    ours, floor = result["assistant"], result["floor"]
-    for key in ("p50_ms", "p95_ms", "turns_per_second"):
-        if key in ours:  # type: ignore[operator]
-            result[f"{key.removesuffix('_ms')}_ratio_to_floor"] = round(ours[key] / floor[key], 2)  # type: ignore[index]
+Target = tuple[str, str, dict[str, int]]  # name ("assistant" or "floor"), URL, processes
+
+
+def measure_load(targets: list[Target], args: argparse.Namespace) -> dict[str, object]:
+    """Load each target in turns over several rounds (the order alternating), so both see the same machine."""
+    loads = {name: Load(url, args.users, args.think) for name, url, _ in targets}
+    for round_number in range(args.rounds):
+        for name, _, pids in targets if round_number % 2 == 0 else targets[::-1]:
+            run_load(loads[name], args.conversations, pids)
+    return {name: load.summary() for name, load in loads.items()}
+
+
+def measure_long_conversation(targets: list[Target], args: argparse.Namespace) -> dict[str, object]:
+    """Hold one long conversation with each target."""
+    result: dict[str, object] = {}
+    for name, url, pids in targets:
+        load = round(os.getloadavg()[0], 2)
+        result[name] = {**run_long_conversation(url, args.long_turns, pids), "load_1min_before": load}
+    return result
+
+
+def with_ratios(result: dict[str, Any]) -> dict[str, Any]:
+    """Add our figures as ratios to the floor's."""
+    ours, floor = result.get("assistant"), result.get("floor")
+    if ours and floor:
+        for key in ("p50_ms", "p95_ms", "turns_per_second"):
+            if key in ours:
+                result[f"{key.removesuffix('_ms')}_ratio_to_floor"] = round(ours[key] / floor[key], 2)
     return result
 
 
@@ -222,7 +262,8 @@ def main() -> int:
     ap.add_argument("--url", default="http://127.0.0.1:5005")
     ap.add_argument("--floor-url")
     ap.add_argument("--users", type=int, default=10)
-    ap.add_argument("--conversations", type=int, default=12, help="conversations per user")
+    ap.add_argument("--conversations", type=int, default=12, help="conversations per user and round")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of load, assistant and floor taking turns")
     ap.add_argument("--pids", nargs="*", default=[], help="NAME=PID of the assistant's processes")
     ap.add_argument("--floor-pids", nargs="*", default=[])
     ap.add_argument("--think", type=float, default=0.0, help="seconds between a reply and the next turn")
@@ -230,24 +271,19 @@ def main() -> int:
                     help="instead of the load, hold one conversation of this many turns and record each turn")
     ap.add_argument("--json")
     args = ap.parse_args()
-    pids = {k: int(v) for k, v in (p.split("=") for p in args.pids)}
-    floor_pids = {k: int(v) for k, v in (p.split("=") for p in args.floor_pids)}
-    for url in filter(None, [args.url, args.floor_url]):  # warm both up, custom actions included
+    targets: list[Target] = [("assistant", args.url, {k: int(v) for k, v in (p.split("=") for p in args.pids)})]
+    if args.floor_url:
+        targets.append(("floor", args.floor_url, {k: int(v) for k, v in (p.split("=") for p in args.floor_pids)}))
+    for _, url, _ in targets:  # warm both up, custom actions included
         post(url, "bench-warmup", "湖州市监理工程师培训合格证丢了要带什么")
-    if args.long_turns:
-        result = compare(args.floor_url, lambda url, p: run_long_conversation(url, args.long_turns, p),
-                         args.url, pids, floor_pids)
-    else:
-        result = compare(args.floor_url,
-                         lambda url, p: run_load(url, args.users, args.conversations, p, args.think),
-                         args.url, pids, floor_pids)
+    measure = measure_long_conversation if args.long_turns else measure_load
+    result = with_ratios({"machine": {"cpus": os.cpu_count()}, **measure(targets, args)})
     summary = {k: ({kk: vv for kk, vv in v.items() if kk != "per_turn"} if isinstance(v, dict) else v)
                for k, v in result.items()}
     print(json.dumps(summary, ensure_ascii=False, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 1 if result["assistant"]["errors"] else 0  # type: ignore[index]
-
+    return 1 if result["assistant"]["errors"] else 0
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -22,9 +22,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def serve(port: int, status: int = 200) -> web.AppRunner:
+async def serve(port: int, status: int = 200, asked: list[str] | None = None) -> web.AppRunner:
     async def parse(request: web.Request) -> web.Response:
         body = await request.json()
+        if asked is not None:
+            asked.append(body["text"])
         return web.json_response({**PARSE, "text": body["text"]}, status=status)
 
     app = web.Application()
@@ -48,6 +50,21 @@ async def test_waits_for_a_server_that_is_starting(monkeypatch):
     parse = await interpreter.parse(UserMessage("湖州市监理协会电话"))
     runner = await starting
     assert parse["intent"]["name"] == "ask_contact" and parse["text"] == "湖州市监理协会电话"
+    await interpreter.session.close()
+    await runner.cleanup()
+
+
+@pytest.mark.asyncio
+async def test_a_message_is_understood_from_its_arrival_once():
+    port, asked = free_port(), []
+    runner = await serve(port, asked=asked)
+    interpreter = NLUServerInterpreter(EndpointConfig(url=f"http://127.0.0.1:{port}"))
+    message = UserMessage("湖州市监理协会电话")
+    interpreter.ask(message)  # the message arrives; its turn waits for its lock
+    await asyncio.sleep(0.3)
+    assert asked == ["湖州市监理协会电话"]
+    assert (await interpreter.parse(message))["intent"]["name"] == "ask_contact"
+    assert asked == ["湖州市监理协会电话"] and message not in interpreter.asked
     await interpreter.session.close()
     await runner.cleanup()
 
@@ -80,6 +97,7 @@ def test_rasa_started_with_an_nlu_url_asks_the_nlu_server(monkeypatch):
 
     monkeypatch.setattr(AvailableEndpoints, "read_endpoints", AvailableEndpoints.read_endpoints)
     monkeypatch.setattr(rasa.core.agent, "RasaNLUHttpInterpreter", rasa.core.agent.RasaNLUHttpInterpreter)
+    monkeypatch.setattr(rasa.core.agent.Agent, "handle_message", rasa.core.agent.Agent.handle_message)
     monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
     nlu_server.use("http://127.0.0.1:5015")
     endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
