@@ -38,7 +38,9 @@ class Settings(BaseSettings):
     rasa_port: int = 5005
     actions_port: int = 5055
     web_port: int = 8000
-    actions_host: str = Field(default="127.0.0.1", description="the action server listens here (keep it on loopback)")
+    nlu_port: int = Field(5015, description="the NLU server (scripts/serve.sh starts it when the machine has two cores)")
+    nlu_url: str = Field("", description="the NLU server Rasa asks (set by scripts/serve.sh); empty: Rasa parses itself")
+    actions_host: str = Field("127.0.0.1", description="the action server listens here (keep it on loopback)")
     rasa_url: str = ""
     public_url: str = ""
 
@@ -74,6 +76,9 @@ class Settings(BaseSettings):
     tracker_db: str = ""
     tracker_user: str = ""
     tracker_password: str = ""
+    max_session_events: int = Field(
+        150, ge=20, description="a session holding this many events goes on in a new one carrying its slots over")
+    turns_in_progress: int = Field(2, ge=1, description="turns one Rasa process works on at once; the others wait")
 
     class Config:
         env_file_encoding = "utf-8"
@@ -131,6 +136,7 @@ class Settings(BaseSettings):
         """Return the settings the shell scripts and Rasa's endpoint files read, as export lines."""
         exports = {
             "RASA_PORT": self.rasa_port, "ACTIONS_PORT": self.actions_port, "WEB_PORT": self.web_port,
+            "NLU_PORT": self.nlu_port,
             "SANIC_HOST": self.actions_host, "RASA_URL": self.rasa_url, "DATABASE_URL": self.database_url,
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
         }

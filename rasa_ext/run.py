@@ -1,8 +1,11 @@
-"""Start Rasa's command line with the action-response validator compiled once.
+"""Start Rasa's command line with our changes to how Rasa runs a turn installed first.
 
-Rasa 3.6 checks every action-server response with ``jsonschema.validate``, which first
-re-validates the (constant) response schema itself: about two thirds of a turn's CPU time.
-This launcher validates responses against the same schema with a validator built once.
+- action calls carry the current turn only, and responses are checked with a schema compiled once
+  (rasa_ext/action_call.py);
+- a long conversation goes on in a new session carrying its slots over (rasa_ext/sessions.py);
+- rebuilding a tracker finds each event's class without walking every Event subclass (rasa_ext/events.py);
+- a few turns at a time are worked on, the others wait first come first served (rasa_ext/admission.py);
+- with NLU_URL set, messages are understood by the NLU server there (rasa_ext/nlu_server.py).
 
     python -m rasa_ext.run run --model models/assistant.tar.gz ...
 """
@@ -10,43 +13,23 @@ This launcher validates responses against the same schema with a validator built
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
-from typing import Any
 
-from jsonschema import ValidationError
-from jsonschema.validators import validator_for
-from rasa.core.actions.action import RemoteAction
-from rasa.shared.constants import DOCS_BASE_URL
-
-
-@lru_cache(maxsize=1)
-def _response_validator() -> Any:
-    schema = RemoteAction.action_response_format_spec()
-    cls = validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema)
-
-
-def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
-    """Validate an action-server response as Rasa does, with the compiled validator."""
-    try:
-        _response_validator().validate(result)
-        return True
-    except ValidationError as e:
-        e.message += (
-            ". Failed to validate Action server response from API, make sure your response from the "
-            f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
-        )
-        raise e
+from bot.settings import get_settings
+from rasa_ext import action_call, admission, events, nlu_server, sessions
 
 
 def install() -> None:
-    """Use the compiled validator for action-server responses."""
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    """Install our changes to Rasa's turn."""
+    action_call.install()
+    sessions.install()
+    events.install()
+    admission.install()
+    if get_settings().nlu_url:
+        nlu_server.use(get_settings().nlu_url)
 
 
 def main() -> None:
-    """Run Rasa's command line after installing the validator."""
+    """Run Rasa's command line after installing our changes."""
     from rasa.__main__ import main as rasa_main
 
     install()

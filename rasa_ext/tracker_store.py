@@ -1,13 +1,21 @@
-"""An SQL tracker store that never writes a whole or partial ID number to the conversation store."""
+"""An SQL tracker store that never writes a whole or partial ID number to the conversation store.
+
+It reads and writes Rasa's events table as SQLTrackerStore does, with plain statements instead of ORM
+objects (reading a session of a few hundred events through the ORM cost more than rebuilding the
+tracker from them), and with indexes for the two questions asked every turn: where the conversation's
+latest session starts, and which events belong to it.
+"""
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -21,6 +29,36 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _pooled_sqlite_engine(url: Any) -> sa.engine.Engine:
+    """Return an SQLite engine that keeps its connections open, in write-ahead logging.
+
+    SQLAlchemy 1.4 opens and closes an SQLite file for every session (NullPool), so every read and every
+    save of a tracker paid for opening the file and for the pragmas again. Rasa uses its store from the
+    event loop's thread only; a connection is checked out by one session at a time.
+    """
+    engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4,
+                              connect_args={"check_same_thread": False})
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+EVENTS = SQLTrackerStore.SQLEvent.__table__
+INDEXES = (
+    sa.Index("ix_events_session_starts", EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp),
+    sa.Index("ix_events_sender_time", EVENTS.c.sender_id, EVENTS.c.timestamp),
+)
+
+
+def _create_indexes(engine: sa.engine.Engine) -> None:
+    """Create the indexes on an events table made before they existed (another server may be doing the same)."""
+    for index in INDEXES:
+        try:
+            index.create(bind=engine, checkfirst=True)
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError):
+            if not sa.inspect(engine).has_index(EVENTS.name, index.name):
+                raise
 
 
 class MaskingSQLTrackerStore(SQLTrackerStore):
@@ -44,21 +82,51 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         connection.update({k: v for k, v in kwargs.items() if v is not None})
         super().__init__(domain=domain, **connection)
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = _pooled_sqlite_engine(url)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        _create_indexes(self.engine)
+
+    @staticmethod
+    def _session_conditions(session: sa.orm.Session, sender_id: str, *, all_sessions: bool = False) -> list[Any]:
+        """Return the conditions that select the conversation's events: of its latest session, or all."""
+        conditions = [EVENTS.c.sender_id == sender_id]
+        if not all_sessions:
+            start = session.execute(
+                sa.select(sa.func.max(EVENTS.c.timestamp)).where(
+                    EVENTS.c.sender_id == sender_id, EVENTS.c.type_name == SessionStarted.type_name)
+            ).scalar()
+            if start is not None:
+                conditions.append(EVENTS.c.timestamp >= start)
+        return conditions
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        """Rebuild the tracker from the events of the latest session (or of all sessions)."""
+        with self.session_scope() as session:
+            conditions = self._session_conditions(session, sender_id, all_sessions=fetch_events_from_all_sessions)
+            rows = session.execute(sa.select(EVENTS.c.data).where(*conditions).order_by(EVENTS.c.id)).scalars()
+            events = [json.loads(data) for data in rows]
+        if not self.domain or not events:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Append the tracker's new events, masked, to the events table."""
+        """Append the tracker's new events (those after the ones stored for its session), masked."""
         with self.session_scope() as session:
-            for event in self._additional_events(session, tracker):
+            conditions = self._session_conditions(session, tracker.sender_id)
+            stored = session.execute(sa.select(sa.func.count()).select_from(EVENTS).where(*conditions)).scalar_one()
+            rows = []
+            for event in itertools.islice(tracker.events, stored, None):
                 data = mask_data(event.as_dict())
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
+                rows.append({
+                    "sender_id": tracker.sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                })
+            if rows:
+                session.execute(sa.insert(EVENTS), rows)
             session.commit()

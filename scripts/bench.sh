@@ -1,55 +1,96 @@
 #!/usr/bin/env bash
-# Measure: full training time, cold start to ready, and turn latency / throughput / memory under load,
-# for the assistant and, in the same run, the rules-only floor bot. Results: results/bench/*.json.
-#   scripts/bench.sh [USERS] [CONVERSATIONS_PER_USER]
+# Measure the assistant and, in the same run and the same way, the floor bot (the same Rasa, NLU pipeline and
+# data, every intent answered by a fixed response; scripts/floor_bot.py): training time, cold start, the latency
+# of every turn of one long conversation, a py-spy profile of a turn early and late in it, and latency,
+# throughput, CPU and memory under 1, 5, 10 and 20 users sending back to back. Results and plots in
+# results/bench/; the plots docs/benchmarks.md shows are copied to docs/.
+#   scripts/bench.sh [CONVERSATIONS_PER_USER_AND_ROUND]   (default 4, in 3 rounds: 12 conversations per user)
+# The machine may be shared: before each measurement this waits (at most BENCH_QUIET_WAIT seconds, default
+# 600) for the 1-minute load average to fall below BENCH_QUIET_LOAD (default 0.7), and every JSON file
+# records the load each measurement started under.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-USERS="${1:-10}" CONVERSATIONS="${2:-12}"
+CONVERSATIONS="${1:-4}" ROUNDS=3 LONG_TURNS=200 USER_COUNTS=(1 5 10 20)
 out=results/bench; mkdir -p "$out"
 work=$(mktemp -d)
 export DATABASE_URL="sqlite:///$work/assistant.db"
 source scripts/env.sh
-require_free_ports "$RASA_PORT" "$ACTIONS_PORT" "$WEB_PORT" "$FLOOR_PORT"
+require_free_ports "$RASA_PORT" "$ACTIONS_PORT" "$NLU_PORT" "$WEB_PORT" "$FLOOR_PORT"
+
+load() { cut -d' ' -f1 /proc/loadavg; }
+quiet() {
+  local waited=0
+  until awk -v load="$(load)" -v most="${BENCH_QUIET_LOAD:-0.7}" 'BEGIN { exit !(load < most) }'; do
+    if [ "$waited" -ge "${BENCH_QUIET_WAIT:-600}" ]; then echo "   load still $(load) after ${waited} s: measuring anyway"; return; fi
+    sleep 10; waited=$((waited + 10))
+  done
+}
+seconds_since() { awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $1 }"; }
 
 echo "== training (full, forced)"
+quiet
 start=$(date +%s.%N)
 .venv/bin/rasa train --force --fixed-model-name bench-assistant --out "$work/models" --quiet >/dev/null 2>&1
-train_s=$(awk "BEGIN{print $(date +%s.%N) - $start}")
-.venv/bin/rasa train --force --config bench/floor/config.yml --domain bench/floor/domain.yml \
-  --data data/nlu bench/floor/rules.yml --fixed-model-name floor --out "$work/models" --quiet >/dev/null 2>&1
+train_s=$(seconds_since "$start")
+start=$(date +%s.%N)
+.venv/bin/rasa train core --force --fixed-model-name bench-dialogue --out "$work/models" --quiet >/dev/null 2>&1
+dialogue_train_s=$(seconds_since "$start")
+.venv/bin/python scripts/floor_bot.py "$work/floor"
+.venv/bin/rasa train --force --config "$work/floor/config.yml" --domain "$work/floor/domain.yml" \
+  --data data/nlu "$work/floor/rules.yml" --fixed-model-name floor --out "$work/models" --quiet >/dev/null 2>&1
 .venv/bin/python -m bot.applications.importer ../shared/eval/applications.csv >/dev/null
 
 echo "== cold start"
+quiet
 start=$(date +%s.%N)
-TRACKER_DB="$work/tracker.db" MODEL="$work/models/bench-assistant.tar.gz" scripts/serve.sh > "$work/serve.log" 2>&1 &
+TRACKER_DB="$work/tracker.db" MODEL="$work/models/bench-assistant.tar.gz" DIALOGUE_MODEL="$work/models/bench-dialogue.tar.gz" \
+  scripts/serve.sh > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server ${floor:-} 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 until curl -sf -H 'Content-Type: application/json' -d '{"sender":"cold","message":"湖州市监理协会电话"}' \
-      http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook | grep -q text; do
+      "http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook" | grep -q text; do
   kill -0 $server 2>/dev/null || { cat "$work/serve.log"; exit 1; }
   sleep 0.2
 done
-ready_s=$(awk "BEGIN{print $(date +%s.%N) - $start}")
+ready_s=$(seconds_since "$start")
 
-TRACKER_DB="$work/floor-tracker.db" SERVE=rasa RASA_PORT=$FLOOR_PORT MODEL="$work/models/floor.tar.gz" \
+# The floor is one plain Rasa process: no NLU server, no action server.
+TRACKER_DB="$work/floor-tracker.db" SERVE=rasa NLU_SERVER=0 RASA_PORT=$FLOOR_PORT MODEL="$work/models/floor.tar.gz" \
   ENDPOINTS=bench/floor/endpoints.yml scripts/serve.sh > "$work/floor.log" 2>&1 &
 floor=$!
-until curl -sf http://127.0.0.1:$FLOOR_PORT/ >/dev/null; do kill -0 $floor 2>/dev/null || { cat "$work/floor.log"; exit 1; }; sleep 0.5; done
+until curl -sf "http://127.0.0.1:$FLOOR_PORT/" >/dev/null; do
+  kill -0 $floor 2>/dev/null || { cat "$work/floor.log"; exit 1; }
+  sleep 0.5
+done
 
 pid_of() { pgrep -f "$1" | head -n 1; }
-rasa_pid=$(pid_of "rasa_ext.run run -i 127.0.0.1 -p $RASA_PORT")
-actions_pid=$(pid_of "rasa_sdk --actions actions -p $ACTIONS_PORT")
-web_pid=$(pid_of "uvicorn --factory webapp.main:create_app")
-floor_pid=$(pid_of "rasa_ext.run run -i 127.0.0.1 -p $FLOOR_PORT")
+pids=("rasa=$(pid_of "rasa_ext.run run -i 127.0.0.1 -p $RASA_PORT ")" "actions=$(pid_of "rasa_sdk --actions actions -p $ACTIONS_PORT")"
+      "web=$(pid_of "uvicorn --factory webapp.main:create_app --host 127.0.0.1 --port $WEB_PORT")")
+nlu=$(pid_of "rasa_ext.nlu_server --model .* --port $NLU_PORT" || true)
+[ -z "$nlu" ] || pids+=("nlu=$nlu")
+profiled=("${pids[0]}" "${pids[1]}" ${nlu:+"nlu=$nlu"})
+floor_pids=("rasa=$(pid_of "rasa_ext.run run -i 127.0.0.1 -p $FLOOR_PORT ")")
+bench() { .venv/bin/python scripts/benchmark.py --url "http://127.0.0.1:$RASA_PORT" --floor-url "http://127.0.0.1:$FLOOR_PORT" \
+            --pids "${pids[@]}" --floor-pids "${floor_pids[@]}" "$@"; }
 
-echo "== load: $USERS users x $CONVERSATIONS conversations each, assistant then floor"
-.venv/bin/python scripts/benchmark.py --url http://127.0.0.1:$RASA_PORT --floor-url http://127.0.0.1:$FLOOR_PORT \
-  --users "$USERS" --conversations "$CONVERSATIONS" \
-  --pids "rasa=$rasa_pid" "actions=$actions_pid" "web=$web_pid" --floor-pids "rasa=$floor_pid" \
-  --json "$out/load-$USERS.json"
-echo "== load with people's pace: 1 s between a reply and the next turn"
-.venv/bin/python scripts/benchmark.py --url http://127.0.0.1:$RASA_PORT --floor-url http://127.0.0.1:$FLOOR_PORT \
-  --users "$USERS" --conversations "$CONVERSATIONS" --think 1 \
-  --pids "rasa=$rasa_pid" "actions=$actions_pid" "web=$web_pid" --floor-pids "rasa=$floor_pid" \
-  --json "$out/load-$USERS-think1.json"
-printf '{"training_seconds": %.1f, "cold_start_to_ready_seconds": %.1f}\n' "$train_s" "$ready_s" | tee "$out/startup.json"
+echo "== one conversation of $LONG_TURNS turns, assistant then floor"
+quiet
+bench --long-turns "$LONG_TURNS" --json "$out/growth.json"
+if [ -x .venv/bin/py-spy ]; then
+  echo "== profile of turns 11-20 and 191-200 of one conversation (py-spy)"
+  quiet
+  .venv/bin/python scripts/profile_turns.py --url "http://127.0.0.1:$RASA_PORT" --pids "${profiled[@]}" --out "$out/profile"
+fi
+for users in "${USER_COUNTS[@]}"; do
+  echo "== load: $users users back to back, $ROUNDS rounds of $CONVERSATIONS conversations each, assistant and floor in turn"
+  quiet
+  bench --users "$users" --conversations "$CONVERSATIONS" --rounds "$ROUNDS" --json "$out/load-$users.json"
+done
+echo "== load with people's pace: 10 users, 1 s between a reply and the next turn"
+quiet
+bench --users 10 --conversations "$CONVERSATIONS" --rounds "$ROUNDS" --think 1 --json "$out/load-10-think1.json"
+printf '{"training_seconds": %s, "dialogue_model_training_seconds": %s, "cold_start_to_ready_seconds": %s}\n' \
+  "$train_s" "$dialogue_train_s" "$ready_s" | tee "$out/startup.json"
+.venv/bin/python scripts/bench_plots.py "$out"
+cp "$out/growth.png" docs/bench-growth.png
+cp "$out/load.png" docs/bench-load.png
