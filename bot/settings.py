@@ -38,9 +38,9 @@ class Settings(BaseSettings):
     rasa_port: int = 5005
     actions_port: int = 5055
     web_port: int = 8000
-    nlu_port: int = Field(5015, description="the NLU server (scripts/serve.sh starts it when the machine has two cores)")
-    nlu_url: str = Field("", description="the NLU server Rasa asks (set by scripts/serve.sh); empty: Rasa parses itself")
-    actions_host: str = Field("127.0.0.1", description="the action server listens here (keep it on loopback)")
+    nlu_port: int = Field(default=5015, description="the NLU server (scripts/serve.sh starts it when the machine has two cores)")
+    nlu_url: str = Field(default="", description="the NLU server Rasa asks (set by scripts/serve.sh); empty: Rasa parses itself")
+    actions_host: str = Field(default="127.0.0.1", description="the action server listens here (keep it on loopback)")
     rasa_url: str = ""
     public_url: str = ""
 
@@ -77,8 +77,8 @@ class Settings(BaseSettings):
     tracker_user: str = ""
     tracker_password: str = ""
     max_session_events: int = Field(
-        150, ge=20, description="a session holding this many events goes on in a new one carrying its slots over")
-    turns_in_progress: int = Field(2, ge=1, description="turns one Rasa process works on at once; the others wait")
+        default=150, ge=20, description="a session holding this many events goes on in a new one carrying its slots over")
+    turns_in_progress: int = Field(default=2, ge=1, description="turns one Rasa process works on at once; the others wait")
 
     class Config:
         env_file_encoding = "utf-8"

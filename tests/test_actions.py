@@ -19,6 +19,7 @@ from actions.one_trip import ActionAskTripAnswered, ActionOneTripVerdict, Valida
 from actions.questions import ActionAnswerQuestion
 from actions.status import ActionAskIdHash, ActionReportStatus, ValidateStatusForm
 from bot.applications.importer import import_file
+from bot.dialogue.status import NOT_FOUND
 from tests.conftest import SHARED, rasa_entities
 
 ZHANG = "330502198503120112"  # 张伟: P-CHANGE-EMPLOYER 审核中, P-CORRECT 已提交
@@ -186,12 +187,12 @@ async def test_an_invalid_id_number_is_said_in_chinese_and_counted(services, tal
 async def test_a_wrong_name_is_asked_again_with_the_number_kept(services, talk):
     action = ValidateStatusForm(services)
     missed = await talk.run(action, f"{ZHANG} 张三", "inform_identity", active_loop=slots.STATUS_FORM)
-    assert "未查询到" in talk.text and "审核中" not in talk.text
+    assert NOT_FOUND in talk.text and "审核中" not in talk.text
     assert missed[slots.APPLICANT_NAME] is None and talk.slots[slots.ID_HASH] == services.store.id_hash(ZHANG)
     assert services.status.guard.counter.count(scope="id", subject=services.store.id_hash(ZHANG)) == 1
     talk.slots[slots.REQUESTED_SLOT] = slots.APPLICANT_NAME
     found = await talk.run(action, "张伟", "affirm", active_loop=slots.STATUS_FORM)
-    assert found[slots.APPLICANT_NAME] == "张伟" and "未查询到" not in talk.text
+    assert found[slots.APPLICANT_NAME] == "张伟" and NOT_FOUND not in talk.text
 
 
 @pytest.mark.asyncio
@@ -232,7 +233,7 @@ async def test_the_report_when_not_found_counts_against_the_guard(services, talk
     talk.slots = {slots.ID_HASH: services.store.id_hash(ZHANG), slots.ID_MASKED: "330*************12",
                   slots.APPLICANT_NAME: "王芳"}
     changed = await talk.run(ActionReportStatus(services), "王芳", "inform_identity")
-    assert "未查询到" in talk.text and "审核中" not in talk.text
+    assert NOT_FOUND in talk.text and "审核中" not in talk.text
     assert slots.STATUS_RECORDS not in changed
     guard = services.status.guard
     assert guard.counter.count(scope="id", subject=services.store.id_hash(ZHANG)) == 1

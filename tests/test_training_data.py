@@ -162,11 +162,3 @@ def test_the_generated_data_holds_roughened_forms():
     assert sum(converter.convert(t) != t for t in texts) > 20  # traditional characters
     assert sum(any(w in t for w in ENGLISH_SWAPS.values()) for t in texts) > 20  # English words
     assert sum(t.startswith(("我是公司人事", "帮同事问", "我是HR")) for t in texts) > 10  # third parties
-
-
-@pytest.mark.xfail(strict=True, reason="bench/floor/config.yml still names rasa_ext.tokenizer.SimplifiedJiebaTokenizer, "
-                                       "which no longer exists: the floor bot no longer shares the assistant's pipeline")
-def test_the_floor_bot_uses_the_same_nlu_pipeline():
-    main = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    floor = yaml.safe_load((ROOT / "bench" / "floor" / "config.yml").read_text(encoding="utf-8"))
-    assert floor["pipeline"] == main["pipeline"]
