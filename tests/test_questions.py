@@ -408,3 +408,25 @@ def test_what_is_missing_after_a_supplement_result_stays_on_that_procedure(reade
 def test_asking_for_the_boss(talk, text, kind, aspects):
     d = talk.say(text)
     assert d.kind == kind and d.aspects == aspects
+
+
+# ---------------------------------------------------------------------------------------------- checks asked about
+def test_a_check_no_answered_procedure_has_is_said_to_be_unwritten(talk, kb):
+    d = talk.say("我快七十了 办国家注册延续注册有没有年龄上的要求")
+    assert d.kind == "answer" and d.codes == ["N-RENEW"]
+    assert any(kb.checks["max_age"].asked_as in u for u in d.unsaid) and "没有写明" in talk.text
+
+
+def test_a_check_asked_of_a_certificate_answers_the_procedures_that_have_it(talk, kb):
+    d = talk.say("湖州那本培训证 岁数大了有限制没")
+    having = [p.code for p in kb.procedures.values() if p.certificate == "H"
+              and any(c.check == "max_age" for c in p.conditions)]
+    assert d.kind == "answer" and d.codes == having and "conditions" in d.aspects
+    assert not d.unsaid
+
+
+def test_a_check_no_procedure_of_the_certificate_has_is_unwritten_for_all(talk, kb):
+    d = talk.say("国家注册那边对年纪卡不卡")
+    assert d.kind == "silent" and {kb.procedures[c].certificate for c in d.codes} == {"N"}
+    assert kb.checks["max_age"].asked_as in talk.text
+    assert all(p in talk.text for p in kb.contacts["registration_review"].phones)

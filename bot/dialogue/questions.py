@@ -157,7 +157,8 @@ class Questions:
         if matter is None:
             matter = ctx.matter
             if matter is None:
-                return Decision("clarify_matter", certificate=certs[0] if len(certs) == 1 else None, aspects=aspects)
+                return self._asked_check_of_certificate(parse, ctx, certs) or \
+                    Decision("clarify_matter", certificate=certs[0] if len(certs) == 1 else None, aspects=aspects)
         if not certs:
             if ctx.certificate and self.procedures_for([ctx.certificate], matter):
                 certs = [ctx.certificate]
@@ -179,9 +180,36 @@ class Questions:
             decision.keys = forms
             other = parse.out_of_scope[:1] if parse.other_registration != "yes" else []  # not "还挂着造价师证"
             decision.unsaid = parse.topics[:1] + [f"“{t}”" for t in other]  # "能邮寄吗", "要考试吗"
+            decision.unsaid += self._unwritten_checks(parse, decision.codes)  # "国家注册有没有年龄卡着"
         elif parse.topics:
             return Decision("silent", keys=parse.topics[:1])
         return decision
+
+    def _unwritten_checks(self, parse: Parse, codes: list[str]) -> list[str]:
+        """Return the checks asked about that none of these procedures has, as what the documents do not say."""
+        out = []
+        for key in parse.asked_checks:
+            check = self.kb.checks.get(key)
+            if check and check.asked_as and codes and not any(
+                    c.check == key for code in codes for c in self.kb.procedures[code].conditions):
+                out.append("、".join(self.kb.procedures[code].title for code in codes) + f"的{check.asked_as}")
+        return out
+
+    def _asked_check_of_certificate(self, parse: Parse, ctx: Context, certs: list[str]) -> Decision | None:
+        """Decide a check asked about for a whole certificate ("湖州培训证有年龄限制吗"): the conditions of the
+        procedures that have it; none has it ("国家注册有年龄限制吗"): that the documents do not say."""
+        if len(certs) != 1 or not parse.asked_checks:
+            return None
+        codes = [p.code for p in self.kb.procedures.values() if p.certificate == certs[0]]
+        having = [p.code for p in self.kb.procedures.values() if p.code in codes
+                  and any(c.check in parse.asked_checks for c in p.conditions)]
+        if having:
+            return self._answer(having, ["conditions"], parse, ctx, several=True)
+        if len(self._unwritten_checks(parse, codes)) < len(parse.asked_checks):
+            return None
+        what = f"{self.kb.certificates[certs[0]].name}各办理事项的" + \
+            "、".join(str(self.kb.checks[k].asked_as) for k in parse.asked_checks)
+        return Decision("silent", keys=[what], codes=codes)
 
     def _by_material(self, parse: Parse, aspects: list[str]) -> Decision | None:
         """Decide a question about a material named without a procedure ("一寸照要几张"): the procedures asking
@@ -379,7 +407,7 @@ class QuestionAnswerer:
         if d.kind == "policy":
             return [a.policy(d.keys[0], situation=parse.trip_situation)]
         if d.kind == "silent":
-            return [a.silent(d.keys[0])]
+            return [a.silent(d.keys[0], d.codes or None)]
         if d.kind == "status_reason":  # what the record says, and for "还要补啥" the procedure's list too
             materials = [a.procedure(d.codes, ["materials"])] if "materials" in d.aspects and d.codes else []
             return [a.status_reasons(d.records), *materials]

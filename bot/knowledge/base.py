@@ -311,6 +311,8 @@ class Check(Record):
     follow_up: Text | None = None
     when_to_apply: StrictBool = False  # it says when the procedure may be applied for
     window: StrictBool = False  # it opens a window of time to apply in
+    asked_as: Text | None = None  # what a question about the check itself asks for ("年龄限制")
+    asked_by: tuple[Text, ...] = ()  # words that ask about the check itself
 
 
 class Note(Record):

@@ -49,12 +49,13 @@ CORRECTION_FIELD = "correction_field"  # a certificate field said to be wrong, o
 BIRTH_DATE = "birth_date"  # the age is counted from it to today
 ID_NUMBER = "id_number"  # value "whole" or "partial": that an ID number is written, never its digits
 PROGRESS = "progress"  # asking where one's own application stands
+ASKED_CHECK = "asked_check"  # a condition check asked about itself ("有没有年龄卡着"): its key
 # Knowledge-base words whose entity is their key: the label found → the entity emitted.
 NAMED_BY_KEY = {t.MATTER: MATTER, t.ASPECT: ASPECT, t.VARIANT: VARIANT, t.FORM: FORM, t.CONTACT: CONTACT,
                 t.POLICY: POLICY, t.SILENT: TOPIC}
 ENTITY_NAMES = (CERTIFICATE, MATTER, ASPECT, VARIANT, FORM, CONTACT, POLICY, TOPIC, OUT_OF_SCOPE, MATERIAL, ORDINAL,
                 AGE, EXPIRY, VALIDITY, PROXY, OTHER_REGISTRATION, EMPLOYER_REGION, TRAINED_HERE, READY, SPECIALTIES,
-                TRIP_SITUATION, SUBMIT_DATE, BIRTH_DATE, CORRECTION_FIELD, ID_NUMBER, PROGRESS)
+                TRIP_SITUATION, SUBMIT_DATE, BIRTH_DATE, CORRECTION_FIELD, ID_NUMBER, PROGRESS, ASKED_CHECK)
 MISSING = "missing"  # role of a material the person lacks
 ALTERNATIVE = "alternative"  # role of a material named by one of the forms the documents accept
 GENERIC = "generic"  # role of a certificate named only by a general word (注册证书, 合格证)
@@ -147,7 +148,18 @@ class EntityReader:
         out += self._ordinal(norm, matches)
         out += self._identity(raw, norm, matches)
         out += self._other_authorities(norm, matches)
+        out += self._asked_checks(norm)
         return _dedupe(out)
+
+    def _asked_checks(self, norm: Normalised) -> list[Entity]:
+        """Read a question about a condition check itself ("有没有年龄卡着"), by its words as typed."""
+        out = []
+        for check in self.kb.checks.values():
+            at = next(((i, w) for w in check.asked_by if (i := norm.text.find(w)) != -1), None)
+            if at:
+                s, e = norm.span(at[0], at[0] + len(at[1]))
+                out.append(Entity(ASKED_CHECK, check.key, s, e, norm.original[s:e]))
+        return out
 
     def _other_authorities(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
         """Read another province's authority ("江苏省厅的窗口"): a place outside Zhejiang, then an authority word."""

@@ -55,6 +55,7 @@ class Parse:
     specialties: float | None = None
     correction_field: str | None = None
     trip_situation: str | None = None
+    asked_checks: list[str] = field(default_factory=list)  # condition checks asked about themselves
 
     @classmethod
     def from_entities(cls, entities: list[dict[str, Any]] | None) -> Parse:
@@ -92,6 +93,7 @@ class Parse:
             specialties=_first(ents, e.SPECIALTIES),
             correction_field=_first(ents, e.CORRECTION_FIELD),
             trip_situation=_first(ents, e.TRIP_SITUATION),
+            asked_checks=_values(ents, e.ASKED_CHECK),
         )
 
     @property
