@@ -274,6 +274,16 @@ def test_name_right_before_or_after_the_id_number(names, text):
     assert names.find(text, id_spans(text)) == "孙莉莉"
 
 
+@pytest.mark.parametrize("text", ["我周晓梅，身份证后四位是1234，查一下", "俺吴刚 查下进度"])
+def test_a_name_right_after_a_word_for_oneself_at_the_start(names, text):
+    assert names.find(text) in ("周晓梅", "吴刚")
+
+
+@pytest.mark.parametrize("text", ["我和同事一起办的", "我要查一下", "我们单位的证"])
+def test_a_word_for_oneself_before_other_words_is_no_name(names, text):
+    assert names.find(text) is None
+
+
 def test_a_name_alone_when_it_was_asked_for(names):
     assert names.find("申请人是何平", alone=True) == "何平"
     assert names.find("邵晓东", alone=True) == "邵晓东"

@@ -430,3 +430,15 @@ def test_a_check_no_procedure_of_the_certificate_has_is_unwritten_for_all(talk, 
     assert d.kind == "silent" and {kb.procedures[c].certificate for c in d.codes} == {"N"}
     assert kb.checks["max_age"].asked_as in talk.text
     assert all(p in talk.text for p in kb.contacts["registration_review"].phones)
+
+
+def test_a_field_outside_the_correction_scope_is_named_in_the_verdict(talk):
+    talk.say("全省平台培训证勘误可以改什么")
+    talk.say("证书上的专业印错了能勘误吗")
+    assert "“专业”不在其中" in talk.text
+
+
+def test_asking_whether_another_trip_is_needed_gets_the_visits(talk, kb):
+    d = talk.say("国家注册延续 交完材料是不是就不用再跑了")
+    assert d.kind == "verdict" or "trips" in d.aspects
+    assert "两次" in talk.text

@@ -27,7 +27,8 @@ class VerdictAnswers:
         """Say what one finding means, quoting the condition (and the note where the documents are unclear)."""
         c = finding.condition
         if finding.outcome in OUTCOME_WORDS:
-            return Item(f"{OUTCOME_WORDS[finding.outcome]}：{c.text}")
+            outside = f"——您说的“{finding.outside}”不在其中" if finding.outcome == FAILS and finding.outside else ""
+            return Item(f"{OUTCOME_WORDS[finding.outcome]}：{c.text}{outside}")
         note = self.kb.note_on(proc.code, c.check)
         return Item(f"文件没有明确：{c.text}" + (f"——{note.text}" if note else ""))
 

@@ -192,6 +192,7 @@ class Names(_Model):
     not_names: Words
     not_in_names: Words
     name_labels: Words
+    self_words: Words
 
 
 class MatterPair(WordPair):

@@ -21,6 +21,7 @@ class NameReader:
         self.surnames = set(names.surnames)
         self.not_names = set(names.not_names)
         self.not_in_names = set(names.not_in_names)
+        self.self_words = tuple(names.self_words)
         labels = "|".join(map(re.escape, sorted(names.name_labels, key=len, reverse=True)))
         self._after_label = re.compile(rf"(?:{labels})\s*[:：]?\s*([\u4e00-\u9fff·]{{2,}})")
         self._label_prefix = re.compile(rf"^(?:{labels})\s*[:：]?\s*")
@@ -79,9 +80,11 @@ class NameReader:
         if name:
             return name
         if runs and runs[0][0] == 0:
-            name = self._leading(runs[0][2])
+            lead = runs[0][2]
+            lead = next((lead[len(w):] for w in self.self_words if lead.startswith(w) and len(lead) > len(w)), lead)
+            name = self._leading(lead)
             separated = runs[0][1] == len(text) or text[runs[0][1]] in " ,，:：;；0123456789"
-            if name and separated and len(runs[0][2]) <= 4:
+            if name and separated and len(lead) <= 4:
                 return name
         if alone:
             bare = self._label_prefix.sub("", text.strip(" 。.!！"))

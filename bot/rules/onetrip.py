@@ -37,6 +37,7 @@ class Finding:
 
     condition: Condition
     outcome: str
+    outside: str | None = None  # what the person named that the condition's list leaves out ("工作单位")
 
 
 @dataclass
@@ -156,7 +157,9 @@ def decide(proc: Procedure, facts: Facts, variant: str | None = None, *, final: 
     if not proc.visits:
         return Verdict("zero")
     variant = variant or implied_variant(proc, facts)
-    findings = [Finding(c, _outcome(c, facts, variant)) for c in proc.conditions]
+    findings = [Finding(c, _outcome(c, facts, variant),
+                        outside=facts.correction_outside if c.check == "correction_scope" else None)
+                for c in proc.conditions]
     if final:
         findings = [Finding(f.condition, ASSUMED) if f.outcome == OPEN else f for f in findings]
     materials = _first_materials(proc, variant)
