@@ -312,3 +312,13 @@ def test_short_questions_starting_with_a_not_name_word_are_not_names(names, text
 
 def test_a_dropped_character_does_not_fuzz_a_two_character_phrasing(reader):
     assert [f for f in kb_finds(reader, "帮领导问一下证书的事") if f[0] == t.ASPECT] == []
+
+
+@pytest.mark.parametrize("text", ["身份证尾号6789，帮我查下延续", "证件后四位是 4321 我的变更批了没"])
+def test_the_last_digits_of_an_id_number_say_a_look_up_and_are_not_kept(reader, text):
+    tails = [e for e in reader.read(text) if e.entity == "id_number"]
+    assert [e.value for e in tails] == ["tail"] and not any(c.isdigit() for e in tails for c in e.text)
+
+
+def test_digits_after_a_tail_word_that_are_no_number_say_nothing(reader):
+    assert not [e for e in reader.read("尾号是什么意思") if e.entity == "id_number"]

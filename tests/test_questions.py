@@ -442,3 +442,9 @@ def test_asking_whether_another_trip_is_needed_gets_the_visits(talk, kb):
     d = talk.say("国家注册延续 交完材料是不是就不用再跑了")
     assert d.kind == "verdict" or "trips" in d.aspects
     assert "两次" in talk.text
+
+
+def test_a_condition_is_said_with_what_it_comes_to(talk, kb):
+    talk.say("湖州培训证注销需要满足什么条件")
+    restated = kb.checks["in_person"].restated
+    assert restated and f"（{restated}）" in talk.text

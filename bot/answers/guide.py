@@ -89,7 +89,7 @@ class ProcedureAnswers:
     def conditions(self, p: Procedure, variant: str | None) -> list[Section]:
         """List the conditions in the seed's words, or say the seed lists none."""
         if p.conditions:
-            return [Section("conditions", heading="办理条件（必须符合）：", items=[Item(c.text) for c in p.conditions])]
+            return [Section("conditions", heading="办理条件（必须符合）：", items=[Item(c.said) for c in p.conditions])]
         if not p.visits:
             return [Section("conditions", text="文件没有为此事项列出办理条件。" + p.summary)]
         return [Section("conditions", heading="文件没有为此事项列出办理条件，按以下程序申报：",

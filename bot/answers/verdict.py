@@ -28,7 +28,7 @@ class VerdictAnswers:
         c = finding.condition
         if finding.outcome in OUTCOME_WORDS:
             outside = f"——您说的“{finding.outside}”不在其中" if finding.outcome == FAILS and finding.outside else ""
-            return Item(f"{OUTCOME_WORDS[finding.outcome]}：{c.text}{outside}")
+            return Item(f"{OUTCOME_WORDS[finding.outcome]}：{c.said}{outside}")
         note = self.kb.note_on(proc.code, c.check)
         return Item(f"文件没有明确：{c.text}" + (f"——{note.text}" if note else ""))
 
@@ -49,7 +49,7 @@ class VerdictAnswers:
         if verdict.kind == "ask":
             if proc.conditions:  # the conditions, marked where what the person told already meets them
                 sections.append(Section("conditions", heading="办理条件：", items=[
-                    Item(("（按您说的情况已符合）" if f.outcome == MET else "") + f.condition.text)
+                    Item(("（按您说的情况已符合）" if f.outcome == MET else "") + f.condition.said)
                     for f in verdict.findings]))
             if not covered:
                 sections.append(self._visits_headline(proc, verdict))

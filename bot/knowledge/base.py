@@ -108,13 +108,19 @@ class MaterialVariant(Record):
 
 
 class Condition(Record):
-    """A condition in the seed's words; `question` and `follow_up` are filled from checks.yml on loading."""
+    """A condition in the seed's words; `question`, `follow_up` and `restated` are filled from checks.yml on loading."""
 
     text: Text
     check: Text
     value: Count | None = None
     question: Text | None = None
     follow_up: Text | None = None
+    restated: Text | None = None
+
+    @property
+    def said(self) -> str:
+        """Return the condition as said to people: the seed's words, then what they come to where that helps."""
+        return self.text + (f"（{self.restated}）" if self.restated else "")
 
 
 class Visit(Record):
@@ -311,6 +317,7 @@ class Check(Record):
     follow_up: Text | None = None
     when_to_apply: StrictBool = False  # it says when the procedure may be applied for
     window: StrictBool = False  # it opens a window of time to apply in
+    restated: Text | None = None  # what the seed's words come to, said after them ("即须由证书持有人本人办理")
     asked_as: Text | None = None  # what a question about the check itself asks for ("年龄限制")
     asked_by: tuple[Text, ...] = ()  # words that ask about the check itself
 
@@ -616,7 +623,8 @@ def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> KnowledgeBase:
     _check_references(kb)
     for code, p in kb.procedures.items():
         kb.procedures[code] = p.copy(update={"conditions": tuple(
-            c.copy(update={"question": kb.checks[c.check].question, "follow_up": kb.checks[c.check].follow_up})
+            c.copy(update={"question": kb.checks[c.check].question, "follow_up": kb.checks[c.check].follow_up,
+                           "restated": kb.checks[c.check].restated})
             for c in p.conditions)})
     return kb
 

@@ -126,6 +126,7 @@ class Facts(_Model):
     clause_breaks: Words
     question_tags: Words
     progress: Words
+    id_tail: Words
     certificate_fields: Words
     wrong_words: Words
     trip_situations: TripSituations

@@ -47,7 +47,7 @@ TRIP_SITUATION = "trip_situation"
 SUBMIT_DATE = "submit_date"
 CORRECTION_FIELD = "correction_field"  # a certificate field said to be wrong, other than name/gender/ID number
 BIRTH_DATE = "birth_date"  # the age is counted from it to today
-ID_NUMBER = "id_number"  # value "whole" or "partial": that an ID number is written, never its digits
+ID_NUMBER = "id_number"  # value "whole", "partial" or "tail": that an ID number is written, never its digits
 PROGRESS = "progress"  # asking where one's own application stands
 ASKED_CHECK = "asked_check"  # a condition check asked about itself ("有没有年龄卡着"): its key
 # Knowledge-base words whose entity is their key: the label found → the entity emitted.
@@ -181,6 +181,11 @@ class EntityReader:
         read = idnumber.read_id(raw)
         for s, e in read.spans[:1]:
             out.append(Entity(ID_NUMBER, "whole" if read.number else "partial", s, e, idnumber.mask_text(raw[s:e])))
+        tail = next((m for m in matches if m.label == t.ID_TAIL and norm.text[m.end:m.end + 3].lstrip(" 是为:：")[:1].isdigit()),
+                    None)
+        if tail and not read.spans:  # "身份证尾号0235": whose case it is, by the last digits (the word kept, not them)
+            s, e = norm.span(tail.start, tail.end)
+            out.append(Entity(ID_NUMBER, "tail", s, e, norm.original[s:e]))
         for m in matches:
             if m.label == t.PROGRESS:
                 s, e = norm.span(m.start, m.end)

@@ -69,6 +69,7 @@ SUBMISSION = "SUBMISSION"
 CLAUSE_BREAK = "CLAUSE_BREAK"
 QUESTION_TAG = "QUESTION_TAG"
 PROGRESS = "PROGRESS"
+ID_TAIL = "ID_TAIL"
 # Cue words that swallow the knowledge-base words inside them ("弄到哪" asks for progress, not for a place).
 SWALLOWING = frozenset({PROGRESS})
 BIRTH = "BIRTH"
@@ -150,6 +151,7 @@ def lexicon_entries(lexicon: Lexicon) -> list[Entry]:
     add(CLAUSE_BREAK, "break", f.clause_breaks)
     add(QUESTION_TAG, "question", f.question_tags)
     add(PROGRESS, "progress", f.progress)
+    add(ID_TAIL, "tail", f.id_tail)
     add(BIRTH, "birth", f.birth)
     add(WRONG, "wrong", f.wrong_words)
     out.extend(Entry(CERTIFICATE_FIELD, w, w) for w in f.certificate_fields)
