@@ -116,6 +116,7 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
             "fact_entities": ["age", "expiry", "validity", "proxy", "other_registration", "employer_region",
                               "trained_here", "ready", "specialties", "material", "birth_date", "correction_field"],
             "verdict_intents": ["ask_one_trip"],
+            "situation_intents": ["inform_situation"],
             "verdict_aspects": ["trips", "conditions", "proxy"],
             "finding_out_aspects": ["process"],
         }
@@ -137,6 +138,7 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         self.facts = frozenset(config["fact_entities"])
         self.case_facts = self.facts - {"material"}  # a material is named in look-ups too ("材料收到了吗")
         self.verdict_intents = frozenset(config["verdict_intents"])
+        self.situation_intents = frozenset(config["situation_intents"])
         self.verdict_aspects = frozenset(config["verdict_aspects"])
         self.finding_out = frozenset(config["finding_out_aspects"])
 
@@ -157,6 +159,8 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         if intent in self.verdict_intents and asked and not asked & self.verdict_aspects and \
                 not names & (self.case_facts | {"policy", "trip_situation"}):
             return self.small_talk | self.status | self.verdict_intents  # "现在补办来得及吗": the time, no verdict
+        if intent in self.situation_intents and asked and not names & (self.facts | {"trip_situation"}):
+            return self.situation_intents  # "那还差哪些材料": asks an aspect and tells no fact, so no situation
         if not self._is_question(entities):
             return frozenset()
         if intent in self.small_talk | self.status and not names & self.status_entities:
@@ -169,13 +173,20 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         """Replace a small-talk or status intent by the best question intent when the message is a question."""
         for message in messages:
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            ruled_out = self._overruled(intent, message.get(ENTITIES, []))
-            if not ruled_out:
-                continue
+            entities = message.get(ENTITIES, [])
             ranking = message.get(INTENT_RANKING_KEY) or []
-            best = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in ruled_out), None)
-            if best is None and not self.status <= ruled_out:
-                best = {INTENT_NAME_KEY: "check_status", PREDICTED_CONFIDENCE_KEY: 1.0}
+            ruled_out: frozenset[str] = frozenset()
+            best = None
+            for _ in range(len(self.intents)):  # the intent taken instead may itself be ruled out ("那还差哪些材料")
+                more = self._overruled(best[INTENT_NAME_KEY] if best else intent, entities)
+                if not more or more <= ruled_out:
+                    break
+                ruled_out |= more
+                best = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in ruled_out), None)
+                if best is None and not self.status <= ruled_out:
+                    best = {INTENT_NAME_KEY: "check_status", PREDICTED_CONFIDENCE_KEY: 1.0}
+                if best is None:
+                    break
             if best:  # as sure as the classifier was of its own pick: the entities decided between them
                 confidence = max(best.get(PREDICTED_CONFIDENCE_KEY, 0.0),
                                  (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0))

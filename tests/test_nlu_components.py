@@ -82,6 +82,22 @@ def test_a_time_question_is_no_verdict(reader):
     assert keep("ask_one_trip", entities, [("ask_one_trip", 0.8), ("ask_time", 0.1)]) == "ask_time"
 
 
+def test_a_situation_that_tells_no_fact_and_asks_an_aspect_is_a_question(reader):
+    entities = rasa_entities(reader, "那现在还缺什么证明")
+    assert keep("inform_situation", entities, [("inform_situation", 0.5), ("ask_materials", 0.4)]) == "ask_materials"
+
+
+def test_an_intent_taken_instead_is_ruled_out_in_turn(reader):
+    entities = rasa_entities(reader, "那现在还缺什么证明")
+    ranking = [("deny", 0.5), ("inform_situation", 0.2), ("ask_materials", 0.1)]
+    assert keep("deny", entities, ranking) == "ask_materials"
+
+
+def test_a_situation_telling_facts_stays_a_situation(reader):
+    entities = rasa_entities(reader, "我64岁，证还有两个月到期，要准备啥")
+    assert keep("inform_situation", entities, [("inform_situation", 0.6), ("ask_materials", 0.3)]) == "inform_situation"
+
+
 def test_small_talk_that_only_tells_facts_stays_small_talk(reader):
     entities = rasa_entities(reader, "是的，东西都备全了")
     assert keep("affirm", entities, [("affirm", 0.8), ("ask_materials", 0.1)]) == "affirm"
