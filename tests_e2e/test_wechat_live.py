@@ -14,6 +14,7 @@ import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
 from bot.knowledge.base import default_knowledge
+from rasa_ext.wechat_format import VOICE_UNRECOGNISED
 
 URL = os.environ.get("RASA_URL", "http://127.0.0.1:5005") + "/webhooks/wechat/webhook"
 TOKEN = os.environ.get("WECHAT_TOKEN", "e2e-token")
@@ -66,6 +67,26 @@ def test_plaintext_question_gets_passive_reply():
     assert parsed["ToUserName"] == "u-plain" and parsed["MsgType"] == "text"
     first_material = default_knowledge().procedures["H-ADD-SPECIALTY"].materials()[1].text
     assert first_material in parsed["Content"]
+
+
+def voice_xml(user: str, recognition: str) -> str:
+    return (f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[{user}]]></FromUserName>"
+            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[voice]]></MsgType>"
+            f"<MediaId><![CDATA[media1]]></MediaId><Format><![CDATA[amr]]></Format>"
+            f"<Recognition><![CDATA[{recognition}]]></Recognition><MsgId>{time.time_ns()}</MsgId></xml>")
+
+
+def test_a_voice_message_is_answered_from_its_recognition_text():
+    status, xml = call(signed_query(), voice_xml("u-voice", "那个湖州的培训证增加专业要带啥材料啊").encode())
+    assert status == 200
+    content = reply_content(xml)
+    first_material = default_knowledge().procedures["H-ADD-SPECIALTY"].materials()[1].text
+    assert first_material in content
+
+
+def test_a_voice_message_without_recognition_asks_for_text():
+    _, xml = call(signed_query(), voice_xml("u-voice-2", "").encode())
+    assert reply_content(xml) == VOICE_UNRECOGNISED
 
 
 def test_buttons_become_numbers_and_one_picks_the_first():
