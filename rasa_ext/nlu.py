@@ -117,6 +117,8 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
                               "trained_here", "ready", "specialties", "material", "birth_date", "correction_field"],
             "verdict_intents": ["ask_one_trip"],
             "situation_intents": ["inform_situation"],
+            "aspect_intents": {"materials": "ask_materials", "forms": "ask_forms", "time": "ask_time",
+                               "conditions": "ask_conditions", "process": "ask_process", "contact": "ask_contact"},
             "verdict_aspects": ["trips", "conditions", "proxy"],
             "finding_out_aspects": ["process"],
         }
@@ -139,6 +141,7 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         self.case_facts = self.facts - {"material"}  # a material is named in look-ups too ("材料收到了吗")
         self.verdict_intents = frozenset(config["verdict_intents"])
         self.situation_intents = frozenset(config["situation_intents"])
+        self.aspect_intents: dict[str, str] = dict(config["aspect_intents"])
         self.verdict_aspects = frozenset(config["verdict_aspects"])
         self.finding_out = frozenset(config["finding_out_aspects"])
 
@@ -192,4 +195,16 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
                                  (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0))
                 message.set(INTENT, {INTENT_NAME_KEY: best[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: confidence},
                             add_to_output=True)
+            self._follow_the_aspect(message, entities)
         return messages
+
+    def _follow_the_aspect(self, message: Message, entities: list[dict[str, Any]]) -> None:
+        """Name an aspect question by the one aspect the message asks ("那还差哪些材料" asks for materials, whichever
+        aspect intent the classifier leaned to); the answer reads the aspect itself, the intent then agrees."""
+        intent = message.get(INTENT) or {}
+        asked = {e.get("value") for e in entities if e.get("entity") == "aspect" and not e.get("role")}
+        if intent.get(INTENT_NAME_KEY) not in self.aspect_intents.values() or len(asked) != 1:
+            return
+        named = self.aspect_intents.get(str(next(iter(asked))))
+        if named and named != intent.get(INTENT_NAME_KEY):
+            message.set(INTENT, {**intent, INTENT_NAME_KEY: named}, add_to_output=True)

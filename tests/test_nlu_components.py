@@ -93,6 +93,16 @@ def test_an_intent_taken_instead_is_ruled_out_in_turn(reader):
     assert keep("deny", entities, ranking) == "ask_materials"
 
 
+def test_an_aspect_question_is_named_by_the_one_aspect_it_asks(reader):
+    entities = rasa_entities(reader, "那还差哪些材料")
+    assert keep("ask_forms", entities, [("ask_forms", 0.6), ("ask_materials", 0.3)]) == "ask_materials"
+
+
+def test_an_aspect_question_asking_several_aspects_keeps_its_intent(reader):
+    entities = rasa_entities(reader, "延续要带什么材料，多久能办好")
+    assert keep("ask_time", entities, [("ask_time", 0.6), ("ask_materials", 0.3)]) == "ask_time"
+
+
 def test_a_situation_telling_facts_stays_a_situation(reader):
     entities = rasa_entities(reader, "我64岁，证还有两个月到期，要准备啥")
     assert keep("inform_situation", entities, [("inform_situation", 0.6), ("ask_materials", 0.3)]) == "inform_situation"
