@@ -448,3 +448,20 @@ def test_a_condition_is_said_with_what_it_comes_to(talk, kb):
     talk.say("湖州培训证注销需要满足什么条件")
     restated = kb.checks["in_person"].restated
     assert restated and f"（{restated}）" in talk.text
+
+
+def test_a_forms_question_about_a_certificate_gets_where_its_forms_come_from(talk, kb):
+    d = talk.say("国家注册那边的申请表要去哪下载")
+    note = kb.certificates["N"].forms_note
+    assert d.kind == "clarify_matter" and note and note in talk.text
+    assert not any(m.form for p in kb.procedures.values() if p.certificate == "N" for m in p.all_materials())
+
+
+def test_the_forms_note_says_what_every_first_step_of_the_certificate_says(kb):
+    for cert in kb.certificates.values():
+        if cert.forms_note:
+            said = cert.forms_note.split("：", 1)[1].rstrip("。")
+            for p in kb.procedures.values():
+                if p.certificate == cert.key:
+                    first = p.steps[0]
+                    assert all(part.split("（")[0] in first for part in said.split("，")), p.code

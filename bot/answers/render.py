@@ -131,16 +131,22 @@ class Answers:
                 return f"{name}或{others}（两者此项办理要求相同）"
         return name
 
-    def clarify_matter(self, certificate: str | None) -> Answer:
-        """Ask which matter, offering the procedures of a certificate (or the certificates)."""
+    def clarify_matter(self, certificate: str | None, aspects: list[str] | tuple[str, ...] = ()) -> Answer:
+        """Ask which matter, offering the procedures of a certificate (or the certificates); a forms question about
+        a certificate whose procedures share where their forms come from gets that first."""
+        sections = []
         if certificate is None:
             buttons = [Button(c.name, c.name) for c in self.kb.certificates.values()]
             text = "请问您咨询的是哪一种证书的哪项业务？可以先选证书："
         else:
+            cert = self.kb.certificates[certificate]
             buttons = [Button(p.title, p.title) for p in self.kb.procedures.values() if p.certificate == certificate]
-            text = f"{self.kb.certificates[certificate].name}可以办理以下事项，请问您要办哪一项？"
-        return Answer("clarify", sections=[Section("text", text=text, items=[Item(b.title) for b in buttons])],
-                      buttons=buttons)
+            text = f"{cert.name}可以办理以下事项，请问您要办哪一项？"
+            if "forms" in aspects and cert.forms_note:
+                sections.append(Section("forms", heading=f"{cert.name}的申请表：", text=cert.forms_note))
+                text = "如需某一事项的材料和步骤，请选择："
+        sections.append(Section("text", text=text, items=[Item(b.title) for b in buttons]))
+        return Answer("clarify", sections=sections, buttons=buttons)
 
     # ------------------------------------------------------------------ what the documents do not answer
     def no_such_procedure(self, matter: str, certificate: str | None) -> Answer:

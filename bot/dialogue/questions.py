@@ -395,7 +395,7 @@ class QuestionAnswerer:
         if d.kind == "clarify":
             return [a.clarify_certificate(d.options, d.matter)]
         if d.kind == "clarify_matter":
-            return [a.clarify_matter(d.certificate)]
+            return [a.clarify_matter(d.certificate, d.aspects)]
         if d.kind == "no_such_procedure":
             return [a.no_such_procedure(d.matter or "", d.certificate)]
         if d.kind == "material":

@@ -82,6 +82,7 @@ class Certificate(Record):
     source: Text
     aliases: tuple[Text, ...] = ()
     contacts: tuple[Text, ...] = ()
+    forms_note: Text | None = None  # where the application forms of all its procedures come from, if not 附件
 
 
 class Matter(Record):
