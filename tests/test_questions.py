@@ -465,3 +465,11 @@ def test_the_forms_note_says_what_every_first_step_of_the_certificate_says(kb):
                 if p.certificate == cert.key:
                     first = p.steps[0]
                     assert all(part.split("（")[0] in first for part in said.split("，")), p.code
+
+
+def test_a_stated_age_asks_the_age_check_too(talk, kb):
+    d = talk.say("国家注册的延续，我今年67了还能办不")
+    assert d.kind == "answer" and any(kb.checks["max_age"].asked_as in u for u in d.unsaid)
+    talk2 = Talk(talk.reader, talk.qa)
+    d2 = talk2.say("湖州培训证延续，我今年60，能办吗")
+    assert not d2.unsaid

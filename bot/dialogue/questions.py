@@ -188,7 +188,8 @@ class Questions:
     def _unwritten_checks(self, parse: Parse, codes: list[str]) -> list[str]:
         """Return the checks asked about that none of these procedures has, as what the documents do not say."""
         out = []
-        for key in parse.asked_checks:
+        told = [c.key for c in self.kb.checks.values() if any(getattr(parse, f, None) is not None for f in c.told_by)]
+        for key in dict.fromkeys(parse.asked_checks + told):
             check = self.kb.checks.get(key)
             if check and check.asked_as and codes and not any(
                     c.check == key for code in codes for c in self.kb.procedures[code].conditions):

@@ -321,6 +321,7 @@ class Check(Record):
     restated: Text | None = None  # what the seed's words come to, said after them ("即须由证书持有人本人办理")
     asked_as: Text | None = None  # what a question about the check itself asks for ("年龄限制")
     asked_by: tuple[Text, ...] = ()  # words that ask about the check itself
+    told_by: tuple[Text, ...] = ()  # facts of a case (Parse fields) whose telling asks about the check too
 
 
 class Note(Record):
