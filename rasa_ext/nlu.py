@@ -120,6 +120,7 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
             "aspect_intents": {"materials": "ask_materials", "forms": "ask_forms", "time": "ask_time",
                                "conditions": "ask_conditions", "process": "ask_process", "contact": "ask_contact"},
             "verdict_aspects": ["trips", "conditions", "proxy"],
+            "trip_aspects": ["trips"],
             "finding_out_aspects": ["process"],
         }
 
@@ -143,6 +144,7 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         self.situation_intents = frozenset(config["situation_intents"])
         self.aspect_intents: dict[str, str] = dict(config["aspect_intents"])
         self.verdict_aspects = frozenset(config["verdict_aspects"])
+        self.trip_aspects = frozenset(config["trip_aspects"])
         self.finding_out = frozenset(config["finding_out_aspects"])
 
     def _is_question(self, entities: list[dict[str, Any]]) -> bool:
@@ -152,6 +154,8 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
     def _overruled(self, intent: str | None, entities: list[dict[str, Any]]) -> frozenset[str]:
         """Return the intents a message cannot have, given its entities (none when its intent stands)."""
         names = {e.get("entity") for e in entities}
+        tells = bool(names & self.case_facts) or any(  # "…证明还没拿到": a missing material is a fact of the case
+            e.get("entity") == "material" and e.get("role") == "missing" for e in entities)
         if "progress" in names and intent not in self.status and not names & self.asking:
             return self.intents - self.status  # "我的延续办好没": a status question (not "怎么知道批了没")
         if intent in self.status and not names & self.status_entities and names & self.case_facts:
@@ -159,10 +163,12 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         asked = {e.get("value") for e in entities if e.get("entity") == "aspect"}
         if intent in self.status and "id_number" not in names and asked & self.finding_out:
             return self.small_talk | self.status  # "审核结果去哪里看": how to find out, not a look-up
-        if intent in self.verdict_intents and asked and not asked & self.verdict_aspects and \
-                not names & (self.case_facts | {"policy", "trip_situation"}):
+        if intent in self.verdict_intents and asked and not asked & self.verdict_aspects and not tells and \
+                not names & {"policy", "trip_situation"}:
             return self.small_talk | self.status | self.verdict_intents  # "现在补办来得及吗": the time, no verdict
-        if intent in self.situation_intents and asked and not names & (self.facts | {"trip_situation"}):
+        if intent in self.aspect_intents.values() and asked & self.trip_aspects and tells:
+            return self.intents - self.verdict_intents - self.situation_intents  # "只带了…，能一次办好吗": a verdict
+        if intent in self.situation_intents and asked and not tells and "trip_situation" not in names:
             return self.situation_intents  # "那还差哪些材料": asks an aspect and tells no fact, so no situation
         if not self._is_question(entities):
             return frozenset()
@@ -188,6 +194,8 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
                 best = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in ruled_out), None)
                 if best is None and not self.status <= ruled_out:
                     best = {INTENT_NAME_KEY: "check_status", PREDICTED_CONFIDENCE_KEY: 1.0}
+                if best is None and not self.verdict_intents <= ruled_out:
+                    best = {INTENT_NAME_KEY: min(self.verdict_intents), PREDICTED_CONFIDENCE_KEY: 1.0}
                 if best is None:
                     break
             if best:  # as sure as the classifier was of its own pick: the entities decided between them

@@ -103,6 +103,17 @@ def test_an_aspect_question_asking_several_aspects_keeps_its_intent(reader):
     assert keep("ask_time", entities, [("ask_time", 0.6), ("ask_materials", 0.3)]) == "ask_time"
 
 
+def test_asking_about_trips_while_telling_what_is_missing_is_a_verdict(reader):
+    entities = rasa_entities(reader, "跟原单位解除劳动合同的证明还没拿到，我先把别的带过去办湖州证变更，能一次办成吗")
+    ranking = [("ask_materials", 0.7), ("ask_conditions", 0.2), ("inform_situation", 0.05)]
+    assert keep("ask_materials", entities, ranking) in ("ask_one_trip", "inform_situation")
+
+
+def test_a_verdict_question_telling_a_missing_material_stays_a_verdict(reader):
+    entities = rasa_entities(reader, "原单位的证明还没拿到，先带别的材料去办湖州证变更，行不行")
+    assert keep("ask_one_trip", entities, [("ask_one_trip", 0.9), ("ask_materials", 0.05)]) == "ask_one_trip"
+
+
 def test_a_situation_telling_facts_stays_a_situation(reader):
     entities = rasa_entities(reader, "我64岁，证还有两个月到期，要准备啥")
     assert keep("inform_situation", entities, [("inform_situation", 0.6), ("ask_materials", 0.3)]) == "inform_situation"
