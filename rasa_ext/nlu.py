@@ -121,6 +121,7 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
                                "conditions": "ask_conditions", "process": "ask_process", "contact": "ask_contact"},
             "verdict_aspects": ["trips", "conditions", "proxy"],
             "trip_aspects": ["trips"],
+            "whole_guide_aspects": ["guide"],
             "finding_out_aspects": ["process"],
         }
 
@@ -145,6 +146,7 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         self.aspect_intents: dict[str, str] = dict(config["aspect_intents"])
         self.verdict_aspects = frozenset(config["verdict_aspects"])
         self.trip_aspects = frozenset(config["trip_aspects"])
+        self.whole_guide = frozenset(config["whole_guide_aspects"])
         self.finding_out = frozenset(config["finding_out_aspects"])
 
     def _is_question(self, entities: list[dict[str, Any]]) -> bool:
@@ -156,11 +158,11 @@ class QuestionIntentKeeper(GraphComponent, IntentClassifier):
         names = {e.get("entity") for e in entities}
         tells = bool(names & self.case_facts) or any(  # "…证明还没拿到": a missing material is a fact of the case
             e.get("entity") == "material" and e.get("role") == "missing" for e in entities)
-        if "progress" in names and intent not in self.status and not names & self.asking:
+        asked = {e.get("value") for e in entities if e.get("entity") == "aspect"}
+        if "progress" in names and intent not in self.status and not asked - self.whole_guide:
             return self.intents - self.status  # "我的延续办好没": a status question (not "怎么知道批了没")
         if intent in self.status and not names & self.status_entities and names & self.case_facts:
             return self.small_talk | self.status  # "我老婆帮我去交可以不": a question, not a look-up
-        asked = {e.get("value") for e in entities if e.get("entity") == "aspect"}
         if intent in self.status and "id_number" not in names and asked & self.finding_out:
             return self.small_talk | self.status  # "审核结果去哪里看": how to find out, not a look-up
         if intent in self.verdict_intents and asked and not asked & self.verdict_aspects and not tells and \

@@ -133,3 +133,8 @@ def test_generic_and_hint_roles_do_not_make_a_question():
 def test_a_question_intent_is_never_replaced():
     entities = [{"entity": "matter", "value": "cancel"}]
     assert keep("ask_time", entities, [("ask_time", 0.6), ("ask_guide", 0.3)]) == "ask_time"
+
+
+def test_a_progress_question_naming_only_the_whole_guide_is_a_look_up(reader):
+    entities = rasa_entities(reader, "麻烦帮我看下办理的进度")
+    assert keep("ask_guide", entities, [("ask_guide", 0.9), ("check_status", 0.05)]) == "check_status"
