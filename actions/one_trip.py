@@ -11,12 +11,13 @@ from rasa_sdk.types import DomainDict
 
 from actions import slots
 from actions.common import FormValidation, WithServices, context_events, context_of, intent_of, parse_of, send
+from bot.dialogue import questions as q
 from bot.language import entities as e
-from bot.language.situation import FACT_ENTITIES, facts_from
+from bot.language.situation import facts_from
 from bot.rules.onetrip import Facts, Verdict, implied_variant
 
 # Questions that name no procedure to judge (a policy, a contact, a form …): answered, not judged.
-NOT_A_VERDICT = frozenset({"policy", "contact", "form", "silent", "out_of_scope", "status_reason"})
+NOT_A_VERDICT = frozenset({q.POLICY, q.CONTACT, q.FORM, q.SILENT, q.OUT_OF_SCOPE, q.STATUS_REASON})
 # Replies that answer the deciding questions (besides messages that state facts).
 ANSWER_INTENTS = frozenset({"inform_situation", "affirm", "deny", "ask_one_trip", "choose_option",
                             "inform_certificate"})
@@ -29,7 +30,7 @@ class _Verdicts(WithServices):
 
     def facts(self, tracker: Tracker, codes: list[str]) -> Facts:
         """Return the facts of the case, from the slots that keep what the person said."""
-        values = {name: tracker.get_slot(name) for name in FACT_ENTITIES}
+        values = {name: tracker.get_slot(name) for name in e.FACT_ENTITIES}
         proc = self.services.kb.procedures[codes[0]]
         return facts_from(values, tracker.get_slot(slots.MATERIALS_NAMED) or [],
                           tracker.get_slot(slots.MATERIALS_MISSING) or [], proc, self.services.today())
@@ -66,10 +67,10 @@ class ValidateOneTripForm(_Verdicts, FormValidation):
         d = self.services.one_trip.resolve(parse, context_of(tracker))
         if d.kind in NOT_A_VERDICT and not current:
             return {slots.REQUESTED_SLOT: None}
-        if d.kind == "answer":
+        if d.kind == q.ANSWER:
             return {slots.TRIP_PROCEDURE: d.codes, slots.PROCEDURE: d.codes, slots.OPTIONS: None,
                     slots.CERTIFICATE: d.certificate, slots.MATTER: d.matter, slots.VARIANT: d.variant}
-        if d.kind == "clarify":
+        if d.kind == q.CLARIFY:
             return {slots.OPTIONS: d.options, slots.MATTER: d.matter}
         return {}
 
@@ -140,6 +141,6 @@ class ActionOneTripVerdict(_Verdicts, Action):
             return context_events(step.context)
         for group in self.by_certificate(codes):
             send(dispatcher, self.services.one_trip.render(group, self.verdict(tracker, group, final=True)))
-        reset = [SlotSet(name, None) for name in (*FACT_ENTITIES, slots.MATERIALS_NAMED, slots.MATERIALS_MISSING,
+        reset = [SlotSet(name, None) for name in (*e.FACT_ENTITIES, slots.MATERIALS_NAMED, slots.MATERIALS_MISSING,
                                                   slots.TRIP_PROCEDURE, slots.TRIP_ANSWERED, slots.TRIP_ASKED)]
         return [*reset, SlotSet(slots.PROCEDURE, codes), SlotSet(slots.ASPECT, ["trips"])]

@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import WithServices, context_events, context_of, intent_of, parse_of, send, text_of
+from bot.dialogue.questions import NO_OPTIONS
 from bot.rules.idnumber import mask_text
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ class ActionAnswerQuestion(WithServices, Action):
                   domain: dict[str, Any]) -> list[EventType]:
         s = self.services
         step = s.questions.step(parse_of(tracker), context_of(tracker), intent_of(tracker), s.today())
-        if step.decision.kind == "no_options":
+        if step.decision.kind == NO_OPTIONS:
             dispatcher.utter_message(response="utter_no_options")
             return []
         for answer in step.answers:

@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from bot.answers.render import Answers
-from bot.knowledge.base import KnowledgeBase, Procedure
+from bot.knowledge.base import CONDITIONS, FIELDS, FORMS, GUIDE, MATERIALS, PLACE, REASON, KnowledgeBase, Procedure
+from bot.knowledge.base import CONTACT as CONTACT_ASPECT
 from bot.language.parse import Parse
 from bot.language.situation import facts_of
 
-# Rasa intents that name the aspect of a procedure being asked about, when no aspect word is in the message.
-INTENT_ASPECTS = {
-    "ask_materials": "materials",
-    "ask_conditions": "conditions",
-    "ask_process": "process",
-    "ask_time": "time",
-    "ask_forms": "forms",
-    "ask_contact": "contact",
-}
-GUIDE = "guide"
-FIELDS = "fields"  # what to fill in or sign on a form: answered with the form itself
-REASON = "reason"  # why: after a status look-up, the record's reason; otherwise the conditions
+TRAINING = "training"  # a training certificate named without saying which: P or H
 NOT_EXTRA_TRIP = "not_extra_trip"  # the policy a trip situation ("问了问啥也没办") asks about
+ONE_TRIP_DEFINITION = "one_trip_definition"
 CERTIFICATE_ORDER = ("P", "H", "N")
 # Aspects the dialogue reads but the renderer knows under another name.
-RENDERED_AS = {FIELDS: "forms", REASON: "conditions"}
+RENDERED_AS = {FIELDS: FORMS, REASON: CONDITIONS}
+
+# What a decision answers (Decision.kind).
+ANSWER = "answer"  # a procedure's aspects
+CLARIFY = "clarify"  # which certificate
+CLARIFY_MATTER = "clarify_matter"  # which matter
+NO_SUCH_PROCEDURE = "no_such_procedure"  # the certificate has no such matter
+MATERIAL = "material"  # the procedures asking for a material
+FORM = "form"
+CONTACT = "contact"
+POLICY = "policy"
+SILENT = "silent"  # what the documents do not say
+STATUS_REASON = "status_reason"  # what the last looked-up record says
+OUT_OF_SCOPE = "out_of_scope"
+UNKNOWN = "unknown"
+NO_OPTIONS = "no_options"  # an option picked where none was offered
+UNANSWERED = frozenset({OUT_OF_SCOPE, UNKNOWN})
 
 
 @dataclass
@@ -48,8 +56,7 @@ class Context:
 class Decision:
     """What to answer."""
 
-    kind: str  # answer | clarify | clarify_matter | no_such_procedure | form | contact | policy | silent |
-    #            status_reason | out_of_scope | unknown | no_options
+    kind: str  # one of the kinds above
     codes: list[str] = field(default_factory=list)
     aspects: list[str] = field(default_factory=list)
     variant: str | None = None
@@ -64,7 +71,26 @@ class Decision:
     @property
     def answered(self) -> bool:
         """Say whether the decision answers from the knowledge base."""
-        return self.kind not in ("out_of_scope", "unknown")
+        return self.kind not in UNANSWERED
+
+
+@dataclass
+class Question:
+    """One message read in its conversation: what the decision rules look at."""
+
+    parse: Parse
+    ctx: Context
+    intent: str | None
+    aspects: list[str]  # the aspects asked (named, or carried over, or the intent's, or the whole guide)
+    certs: list[str]  # the certificates it is about (named, implied by the matter, or by a general word)
+    matter: str | None  # the matter named or hinted at
+    form: str | None = None  # the form it asks about
+
+    @property
+    def form_follows(self) -> bool:
+        """Say whether the form is asked beside other aspects of a procedure ("要准备什么 谁来填表"): it then follows
+        the procedure's answer ("可以吗", "哪些内容" ask nothing else)."""
+        return bool(self.form and self.matter and set(self.aspects) - {FIELDS, FORMS, CONDITIONS})
 
 
 class Questions:
@@ -72,6 +98,7 @@ class Questions:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self.aspect_of_intent = kb.aspect_of_intent()
 
     # ------------------------------------------------------------------ procedures
     def procedures_for(self, certificates: list[str], matter: str) -> list[Procedure]:
@@ -93,96 +120,195 @@ class Questions:
 
     # ------------------------------------------------------------------ deciding
     def decide(self, parse: Parse, ctx: Context, intent: str | None = None) -> Decision:
-        """Decide what to answer for one message in a conversation."""
-        aspects = self._aspects(parse, ctx, intent)
-        if parse.ordinal is not None and not (parse.certificates or parse.matters):
-            if not ctx.options:
-                return Decision("no_options")
-            index = parse.ordinal - 1 if parse.ordinal > 0 else len(ctx.options) - 1
-            if 0 <= index < len(ctx.options):
-                return self._choose(ctx.options[index], ctx)
-            return Decision("clarify", options=ctx.options, aspects=ctx.aspects, matter=ctx.matter)
-        issued = [c for k in parse.contacts for c in self.kb.contacts[k].issues]
-        if ctx.options and issued and not (parse.matters or parse.certificates):
-            narrowed = [o for o in ctx.options if o in issued]  # "协会那个": the association's certificates
-            if len(narrowed) == 1:
-                return self._choose(narrowed[0], ctx)
-            if narrowed:
-                return Decision("clarify", options=narrowed, aspects=ctx.aspects, matter=ctx.matter)
-        if parse.out_of_scope and parse.other_registration != "yes" and \
-                not (parse.certificates and (parse.matters or parse.matter_hint)):
-            return Decision("out_of_scope")  # another qualification, or a topic the documents do not cover
-        if parse.topics and not ((parse.matters or parse.matter_hint) and parse.aspects):
-            return Decision("silent", keys=parse.topics[:1])  # alone, or beside a procedure with nothing else asked
+        """Decide what to answer for one message in a conversation: the first rule that decides."""
+        q = self.read(parse, ctx, intent)
+        for rule in self.rules:
+            decision = rule(q)
+            if decision is not None:
+                return decision
+        raise AssertionError("the last rule always decides")  # pragma: no cover
 
-        certs = [c for c in parse.certificates if c in CERTIFICATE_ORDER or c == "training"]
+    @property
+    def rules(self) -> tuple[Callable[[Question], Decision | None], ...]:
+        """Return the decision rules, in the order they are tried."""
+        return (self.choose_by_position, self.choose_by_issuer, self.another_qualification, self.an_uncovered_topic,
+                self.a_form, self.an_extra_trip, self.a_policy, self.a_contact, self.a_status_reason,
+                self.the_procedure_in_context, self.the_procedures_asking_for_a_material,
+                self.an_aspect_of_no_procedure, self.nothing_understood, self.a_check_of_a_certificate,
+                self.a_certificate_without_a_matter, self.the_procedure)
+
+    def read(self, parse: Parse, ctx: Context, intent: str | None) -> Question:
+        """Read what a message is about, in its conversation."""
+        aspects = self._aspects(parse, ctx, intent)
+        certs = [c for c in parse.certificates if c in CERTIFICATE_ORDER or c == TRAINING]
         if not certs and parse.implied_certificate:
             certs = [parse.implied_certificate]
         if not certs and parse.generic_certificates and not parse.out_of_scope:
             certs = parse.generic_certificates[:1]  # "培训证" is P or H, "注册证书" the national one
-        if certs == ["training"] or ("training" in certs and not set(certs) & {"P", "H"}):
-            certs = [c for c in certs if c != "training"] + ["P", "H"]
+        if TRAINING in certs and not set(certs) & {"P", "H"}:
+            certs = [c for c in certs if c != TRAINING] + ["P", "H"]
         certs = [c for c in CERTIFICATE_ORDER if c in certs]
         matter = (parse.matters[0] if parse.matters else None) or parse.matter_hint
+        q = Question(parse, ctx, intent, aspects, certs, matter)
+        q.form = self._form(parse, ctx, aspects, matter, certs)
+        return q
 
-        form = self._form(parse, ctx, aspects, matter, certs)
-        if form and matter and set(aspects) - {FIELDS, "forms", "conditions"}:  # "可以吗", "哪些内容" ask nothing else
-            forms = [form]  # "要准备什么 谁来填表": answered below with the procedure, the form after it
-        elif form:
-            named = [str(f) for f in parse.forms if str(f) != form] if parse.forms and not matter else []
-            return Decision("form", keys=[form, *named])
-        else:
-            forms = []
-        asks_extra_trip = NOT_EXTRA_TRIP in parse.policies or "one_trip_definition" in parse.policies
-        if parse.trip_situation and asks_extra_trip:
-            return Decision("policy", keys=[NOT_EXTRA_TRIP])  # "填错了被打回来，再去算不算多跑", whatever the matter
-        if not parse.matters and not parse.matter_hint and parse.policies:
-            return Decision("policy", keys=parse.policies[:1])
-        contacts = self._contacts(parse, ctx, aspects, certs, matter)
-        if contacts:
-            return Decision("contact", keys=contacts)
-        if ctx.status_records and not (parse.matters or parse.certificates) and \
-                (REASON in aspects or ("materials" in aspects and self._supplement(ctx))):
-            return Decision("status_reason", codes=ctx.procedures, records=ctx.status_records, aspects=aspects)
+    def choose_by_position(self, q: Question) -> Decision | None:
+        """"第二个", "2": the option at that place of the last clarification."""
+        p, ctx = q.parse, q.ctx
+        if p.ordinal is None or p.certificates or p.matters:
+            return None
+        if not ctx.options:
+            return Decision(NO_OPTIONS)
+        index = p.ordinal - 1 if p.ordinal > 0 else len(ctx.options) - 1
+        if 0 <= index < len(ctx.options):
+            return self._choose(ctx.options[index], ctx)
+        return Decision(CLARIFY, options=ctx.options, aspects=ctx.aspects, matter=ctx.matter)
 
-        if matter is None and not certs:
-            if ctx.procedures and (parse.aspects or intent in INTENT_ASPECTS or parse.variants or parse.states_facts):
-                return self._answer(ctx.procedures, aspects, parse, ctx)
-            by_material = self._by_material(parse, aspects)
-            if by_material:
-                return by_material
-            if parse.aspects or parse.variants:
-                return Decision("clarify_matter", aspects=aspects)
-            return Decision("unknown", aspects=aspects)
-        if matter is None:
-            matter = ctx.matter
-            if matter is None:
-                return self._asked_check_of_certificate(parse, ctx, certs) or \
-                    Decision("clarify_matter", certificate=certs[0] if len(certs) == 1 else None, aspects=aspects)
+    def choose_by_issuer(self, q: Question) -> Decision | None:
+        """"协会那个" after a clarification: the options that contact issues."""
+        p, ctx = q.parse, q.ctx
+        issued = [c for k in p.contacts for c in self.kb.contacts[k].issues]
+        if not ctx.options or not issued or p.matters or p.certificates:
+            return None
+        narrowed = [o for o in ctx.options if o in issued]
+        if len(narrowed) == 1:
+            return self._choose(narrowed[0], ctx)
+        if narrowed:
+            return Decision(CLARIFY, options=narrowed, aspects=ctx.aspects, matter=ctx.matter)
+        return None
+
+    def another_qualification(self, q: Question) -> Decision | None:
+        """"一建证书丢了咋补": another qualification, or a topic the documents do not cover, is out of scope
+        (unless it is another registration the person holds, beside a procedure of ours)."""
+        p = q.parse
+        if p.out_of_scope and p.other_registration != "yes" and not (p.certificates and (p.matters or p.matter_hint)):
+            return Decision(OUT_OF_SCOPE)
+        return None
+
+    def an_uncovered_topic(self, q: Question) -> Decision | None:
+        """"能邮寄吗": a topic the documents are silent on, alone or beside a procedure with nothing else asked."""
+        p = q.parse
+        if p.topics and not ((p.matters or p.matter_hint) and p.aspects):
+            return Decision(SILENT, keys=p.topics[:1])
+        return None
+
+    def a_form(self, q: Question) -> Decision | None:
+        """"附件三怎么填": a form asked about, unless it is asked beside a procedure's other aspects (then the
+        form follows the procedure's answer)."""
+        if not q.form or q.form_follows:
+            return None
+        named = [str(f) for f in q.parse.forms if str(f) != q.form] if q.parse.forms and not q.matter else []
+        return Decision(FORM, keys=[q.form, *named])
+
+    def an_extra_trip(self, q: Question) -> Decision | None:
+        """"填错了被打回来，再去算不算多跑": what does not count as another trip, whatever the matter."""
+        p = q.parse
+        if p.trip_situation and (NOT_EXTRA_TRIP in p.policies or ONE_TRIP_DEFINITION in p.policies):
+            return Decision(POLICY, keys=[NOT_EXTRA_TRIP])
+        return None
+
+    def a_policy(self, q: Question) -> Decision | None:
+        """"最多跑一次是什么意思": a policy asked about with no procedure."""
+        p = q.parse
+        if not p.matters and not p.matter_hint and p.policies:
+            return Decision(POLICY, keys=p.policies[:1])
+        return None
+
+    def a_contact(self, q: Question) -> Decision | None:
+        """"监理锁坏了找谁", "协会电话多少": the contacts asked for."""
+        contacts = self._contacts(q.parse, q.ctx, q.aspects, q.certs, q.matter)
+        return Decision(CONTACT, keys=contacts) if contacts else None
+
+    def a_status_reason(self, q: Question) -> Decision | None:
+        """"为啥不受理", "还要补啥" after a look-up: what the record says."""
+        p, ctx = q.parse, q.ctx
+        if ctx.status_records and not (p.matters or p.certificates) and \
+                (REASON in q.aspects or (MATERIALS in q.aspects and self._supplement(ctx))):
+            return Decision(STATUS_REASON, codes=ctx.procedures, records=ctx.status_records, aspects=q.aspects)
+        return None
+
+    def the_procedure_in_context(self, q: Question) -> Decision | None:
+        """"那要多久": an aspect of the procedure the conversation is about, when nothing else is named."""
+        p, ctx = q.parse, q.ctx
+        if q.matter is None and not q.certs and ctx.procedures and (
+                p.aspects or q.intent in self.aspect_of_intent or p.variants or p.states_facts):
+            return self._answer(ctx.procedures, q.aspects, p, ctx)
+        return None
+
+    def the_procedures_asking_for_a_material(self, q: Question) -> Decision | None:
+        """"一寸照要几张": the procedures asking for a material named without a procedure (one most procedures ask
+        for, like the certificate or an application form, tells none of them)."""
+        if q.matter is not None or q.certs:
+            return None
+        telling = self._telling(q.parse.materials)
+        if not telling:
+            return None
+        codes = list(dict.fromkeys(p.code for m in telling for p in self.kb.asking_for(m)))
+        return Decision(MATERIAL, codes=codes, keys=telling, aspects=q.aspects)
+
+    def an_aspect_of_no_procedure(self, q: Question) -> Decision | None:
+        """"要带什么材料": an aspect asked with no certificate or matter: which matter?"""
+        if q.matter is None and not q.certs and (q.parse.aspects or q.parse.variants):
+            return Decision(CLARIFY_MATTER, aspects=q.aspects)
+        return None
+
+    def nothing_understood(self, q: Question) -> Decision | None:
+        """Nothing of ours named or asked."""
+        return Decision(UNKNOWN, aspects=q.aspects) if q.matter is None and not q.certs else None
+
+    def a_check_of_a_certificate(self, q: Question) -> Decision | None:
+        """"湖州培训证有年龄限制吗": the conditions of the certificate's procedures that have the check; none has it
+        ("国家注册有年龄限制吗"): that the documents do not say."""
+        p = q.parse
+        if q.matter is not None or q.ctx.matter is not None or len(q.certs) != 1 or not p.asked_checks:
+            return None
+        codes = [proc.code for proc in self.kb.procedures.values() if proc.certificate == q.certs[0]]
+        having = [code for code in codes if any(c.check in p.asked_checks for c in self.kb.procedures[code].conditions)]
+        if having:
+            return self._answer(having, [CONDITIONS], p, q.ctx, several=True)
+        if len(self._unwritten_checks(p, codes)) < len(p.asked_checks):
+            return None
+        what = f"{self.kb.certificates[q.certs[0]].name}各办理事项的" + \
+            "、".join(str(self.kb.checks[k].asked_as) for k in p.asked_checks)
+        return Decision(SILENT, keys=[what], codes=codes)
+
+    def a_certificate_without_a_matter(self, q: Question) -> Decision | None:
+        """"湖州的证": a certificate named with no matter, and none in the conversation: which matter?"""
+        if q.matter is None and q.ctx.matter is None:
+            return Decision(CLARIFY_MATTER, certificate=q.certs[0] if len(q.certs) == 1 else None, aspects=q.aspects)
+        return None
+
+    def the_procedure(self, q: Question) -> Decision:
+        """The procedure of the matter under the certificates named (or in the conversation, or all that have it);
+        several certificates not named: which one?"""
+        p, ctx = q.parse, q.ctx
+        matter = q.matter or ctx.matter or ""
+        certs = q.certs
         if not certs:
             if ctx.certificate and self.procedures_for([ctx.certificate], matter):
                 certs = [ctx.certificate]
             else:
                 certs = [c for c in CERTIFICATE_ORDER if self.procedures_for([c], matter)]
         procs = self.procedures_for(certs, matter)
-        named_certs = [c for c in parse.certificates if c in CERTIFICATE_ORDER]
-        if len(procs) > 1 and set(ctx.procedures) & {p.code for p in procs}:
-            procs = [p for p in procs if p.code in ctx.procedures]  # "那个变更" after a look-up: the one in context
-        asking = {q.code for m in self._telling(parse.materials) for q in self.kb.asking_for(m)}
-        if len(procs) > 1 and not named_certs and {p.code for p in procs} & asking:
-            procs = [p for p in procs if p.code in asking]  # "补办要登报吗": the reissue that asks for a newspaper
+        named_certs = [c for c in p.certificates if c in CERTIFICATE_ORDER]
+        if len(procs) > 1 and set(ctx.procedures) & {x.code for x in procs}:
+            procs = [x for x in procs if x.code in ctx.procedures]  # "那个变更" after a look-up: the one in context
+        asking = {x.code for m in self._telling(p.materials) for x in self.kb.asking_for(m)}
+        if len(procs) > 1 and not named_certs and {x.code for x in procs} & asking:
+            procs = [x for x in procs if x.code in asking]  # "补办要登报吗": the reissue that asks for a newspaper
         if not procs:
-            return Decision("no_such_procedure", matter=matter, certificate=certs[0] if len(certs) == 1 else None,
-                            aspects=aspects)
-        decision = self._answer([p.code for p in procs], aspects, parse, ctx, several=len(set(named_certs)) > 1)
-        decision.policies = [k for k in parse.policies if self._bears_on(k, decision.codes)]
-        if decision.kind == "answer":
-            decision.keys = forms
-            other = parse.out_of_scope[:1] if parse.other_registration != "yes" else []  # not "还挂着造价师证"
-            decision.unsaid = parse.topics[:1] + [f"“{t}”" for t in other]  # "能邮寄吗", "要考试吗"
-            decision.unsaid += self._unwritten_checks(parse, decision.codes)  # "国家注册有没有年龄卡着"
-        elif parse.topics:
-            return Decision("silent", keys=parse.topics[:1])
+            return Decision(NO_SUCH_PROCEDURE, matter=matter, certificate=certs[0] if len(certs) == 1 else None,
+                            aspects=q.aspects)
+        decision = self._answer([x.code for x in procs], q.aspects, p, ctx, several=len(set(named_certs)) > 1)
+        decision.policies = [k for k in p.policies if self._bears_on(k, decision.codes)]
+        if decision.kind == ANSWER:
+            decision.keys = [q.form] if q.form else []
+            other = p.out_of_scope[:1] if p.other_registration != "yes" else []  # not "还挂着造价师证"
+            decision.unsaid = p.topics[:1] + [f"“{t}”" for t in other]  # "能邮寄吗", "要考试吗"
+            decision.unsaid += self._unwritten_checks(p, decision.codes)  # "国家注册有没有年龄卡着"
+        elif p.topics:
+            return Decision(SILENT, keys=p.topics[:1])
         return decision
 
     def _unwritten_checks(self, parse: Parse, codes: list[str]) -> list[str]:
@@ -195,31 +321,6 @@ class Questions:
                     c.check == key for code in codes for c in self.kb.procedures[code].conditions):
                 out.append("、".join(self.kb.procedures[code].title for code in codes) + f"的{check.asked_as}")
         return out
-
-    def _asked_check_of_certificate(self, parse: Parse, ctx: Context, certs: list[str]) -> Decision | None:
-        """Decide a check asked about for a whole certificate ("湖州培训证有年龄限制吗"): the conditions of the
-        procedures that have it; none has it ("国家注册有年龄限制吗"): that the documents do not say."""
-        if len(certs) != 1 or not parse.asked_checks:
-            return None
-        codes = [p.code for p in self.kb.procedures.values() if p.certificate == certs[0]]
-        having = [p.code for p in self.kb.procedures.values() if p.code in codes
-                  and any(c.check in parse.asked_checks for c in p.conditions)]
-        if having:
-            return self._answer(having, ["conditions"], parse, ctx, several=True)
-        if len(self._unwritten_checks(parse, codes)) < len(parse.asked_checks):
-            return None
-        what = f"{self.kb.certificates[certs[0]].name}各办理事项的" + \
-            "、".join(str(self.kb.checks[k].asked_as) for k in parse.asked_checks)
-        return Decision("silent", keys=[what], codes=codes)
-
-    def _by_material(self, parse: Parse, aspects: list[str]) -> Decision | None:
-        """Decide a question about a material named without a procedure ("一寸照要几张"): the procedures asking
-        for it. A material most procedures ask for (the certificate, an application form) tells none of them."""
-        telling = self._telling(parse.materials)
-        if not telling:
-            return None
-        codes = list(dict.fromkeys(p.code for m in telling for p in self.kb.asking_for(m)))
-        return Decision("material", codes=codes, keys=telling, aspects=aspects)
 
     def _telling(self, materials: list[str]) -> list[str]:
         """Return the materials that tell procedures apart: together asked for by some, not by most."""
@@ -237,8 +338,8 @@ class Questions:
             (parse.certificates or parse.matters or parse.variants) and not (parse.certificates and parse.matters)))
         if follow_up and ctx.aspects:
             return list(ctx.aspects)
-        if intent in INTENT_ASPECTS and not (parse.certificates and parse.matters):
-            return [INTENT_ASPECTS[intent or ""]]  # a procedure named with no aspect word ("湖州证要延续"): the guide
+        if intent in self.aspect_of_intent and not (parse.certificates and parse.matters):
+            return [self.aspect_of_intent[intent or ""]]  # a procedure named with no aspect word ("湖州证要延续"): the guide
         return [GUIDE]
 
     @staticmethod
@@ -249,7 +350,7 @@ class Questions:
     def _form(self, parse: Parse, ctx: Context, aspects: list[str], matter: str | None,
               certs: list[str]) -> str | None:
         """Return the form a question is about: named, or the one form of the procedure in question."""
-        asks_form = FIELDS in aspects or "forms" in aspects
+        asks_form = FIELDS in aspects or FORMS in aspects
         if parse.forms and (asks_form or not matter):
             if matter:  # "延续的汇总表": of the forms the words may mean, the one the procedure uses
                 used = {f for p in self.procedures_for(certs or list(CERTIFICATE_ORDER), matter)
@@ -275,21 +376,21 @@ class Questions:
                   matter: str | None) -> list[str]:
         """Return the contacts a question asks for, if it asks for contacts rather than a procedure."""
         topical = [c for c in parse.contacts if self.kb.contacts[c].topical]
-        asks = "contact" in parse.aspects or "place" in parse.aspects
+        asks = CONTACT_ASPECT in parse.aspects or PLACE in parse.aspects
         if topical and (not parse.matters or asks):
             return topical  # "监理锁坏了找谁": the lock, not a reissue
         if matter or parse.matters:
             return []
-        if "place" in aspects and certs and not parse.contacts:
+        if PLACE in aspects and certs and not parse.contacts:
             handlers = {p.handler for p in self.kb.procedures.values() if p.certificate in certs}
             if len(handlers) == 1:
                 return list(handlers)
         if parse.contacts and (asks or not [a for a in parse.aspects if a != GUIDE]):
             return list(parse.contacts)
         asked = set(parse.aspects)
-        if ctx.contact and not certs and asked and asked <= {"place", "contact"}:
+        if ctx.contact and not certs and asked and asked <= {PLACE, CONTACT_ASPECT}:
             return [ctx.contact]  # "地址呢" after a contact's answer
-        if "contact" in aspects:
+        if CONTACT_ASPECT in aspects:
             if ctx.contact and not certs:
                 return [ctx.contact]
             about = certs or [self.kb.procedures[c].certificate for c in ctx.procedures[:1]] or \
@@ -309,50 +410,50 @@ class Questions:
         procs = [self.kb.procedures[c] for c in codes]
         groups = self._groups(procs)
         if len(groups) > 1 and not several:
-            return Decision("clarify", options=[g[0].certificate for g in groups], aspects=aspects,
+            return Decision(CLARIFY, options=[g[0].certificate for g in groups], aspects=aspects,
                             matter=procs[0].matter)
         chosen = [p for g in groups for p in g]
         variant = next((v for v in parse.variants if chosen[0].variant(v)), None)
         if variant is None and ctx.variant and chosen[0].variant(ctx.variant):
             variant = ctx.variant
-        return Decision("answer", codes=[p.code for p in chosen], aspects=aspects, variant=variant,
+        return Decision(ANSWER, codes=[p.code for p in chosen], aspects=aspects, variant=variant,
                         matter=chosen[0].matter, certificate=chosen[0].certificate if len(groups) == 1 else None)
 
     def _choose(self, option: str, ctx: Context) -> Decision:
         if option in self.kb.procedures:
             p = self.kb.procedures[option]
-            return Decision("answer", codes=[p.code], aspects=ctx.aspects or [GUIDE], matter=p.matter,
+            return Decision(ANSWER, codes=[p.code], aspects=ctx.aspects or [GUIDE], matter=p.matter,
                             certificate=p.certificate, variant=ctx.variant)
         procs = self.procedures_for([option], ctx.matter) if ctx.matter else []
         if not procs:
-            return Decision("clarify_matter", certificate=option, aspects=ctx.aspects or [GUIDE])
+            return Decision(CLARIFY_MATTER, certificate=option, aspects=ctx.aspects or [GUIDE])
         group = self._groups(procs)[0]
-        return Decision("answer", codes=[p.code for p in group], aspects=ctx.aspects or [GUIDE],
+        return Decision(ANSWER, codes=[p.code for p in group], aspects=ctx.aspects or [GUIDE],
                         matter=group[0].matter, certificate=option, variant=ctx.variant)
 
     # ------------------------------------------------------------------ context
     def next_context(self, decision: Decision, ctx: Context) -> Context:
         """Return the context to keep after answering a decision."""
-        if decision.kind == "answer":
+        if decision.kind == ANSWER:
             forms = {self._only_form(self.kb.procedures[c]) for c in decision.codes} - {None}
-            form = forms.pop() if len(forms) == 1 and ("forms" in decision.aspects or FIELDS in decision.aspects) \
+            form = forms.pop() if len(forms) == 1 and (FORMS in decision.aspects or FIELDS in decision.aspects) \
                 else ctx.form
             return Context(procedures=decision.codes, certificate=decision.certificate, matter=decision.matter,
                            aspects=decision.aspects, variant=decision.variant, form=form, contact=ctx.contact,
                            status_records=ctx.status_records)
-        if decision.kind == "clarify":
+        if decision.kind == CLARIFY:
             return replace(ctx, options=decision.options, matter=decision.matter, aspects=decision.aspects,
                            procedures=[], certificate=None)
-        if decision.kind == "clarify_matter":
+        if decision.kind == CLARIFY_MATTER:
             return replace(ctx, options=[], certificate=decision.certificate, aspects=decision.aspects,
                            procedures=[], matter=None)
-        if decision.kind == "material" and len(decision.codes) == 1:  # "那要带什么" next: that procedure
+        if decision.kind == MATERIAL and len(decision.codes) == 1:  # "那要带什么" next: that procedure
             proc = self.kb.procedures[decision.codes[0]]
             return Context(procedures=decision.codes, certificate=proc.certificate, matter=proc.matter,
-                           aspects=["materials"], status_records=ctx.status_records)
-        if decision.kind == "form":
+                           aspects=[MATERIALS], status_records=ctx.status_records)
+        if decision.kind == FORM:
             return replace(ctx, options=[], form=decision.keys[0])
-        if decision.kind == "contact":
+        if decision.kind == CONTACT:
             return replace(ctx, options=[], contact=decision.keys[0])
         return replace(ctx, options=[])
 
@@ -385,7 +486,7 @@ class QuestionAnswerer:
     def render(self, d: Decision, parse: Parse, today: date) -> list[Any]:
         """Render a decision from the knowledge base."""
         a = self.answers
-        if d.kind == "answer":
+        if d.kind == ANSWER:
             proc = self.kb.procedures[d.codes[0]]
             facts = facts_of(parse, proc, today) if parse.states_facts else None
             aspects = list(dict.fromkeys(RENDERED_AS.get(x, x) for x in d.aspects))
@@ -393,25 +494,25 @@ class QuestionAnswerer:
             out += [a.form(key) for key in d.keys]
             out += [a.policy(k, situation=parse.trip_situation) for k in d.policies]
             return out + [a.silent(topic, d.codes) for topic in d.unsaid]
-        if d.kind == "clarify":
+        if d.kind == CLARIFY:
             return [a.clarify_certificate(d.options, d.matter)]
-        if d.kind == "clarify_matter":
+        if d.kind == CLARIFY_MATTER:
             return [a.clarify_matter(d.certificate, d.aspects)]
-        if d.kind == "no_such_procedure":
+        if d.kind == NO_SUCH_PROCEDURE:
             return [a.no_such_procedure(d.matter or "", d.certificate)]
-        if d.kind == "material":
+        if d.kind == MATERIAL:
             return [a.material(d.keys)]
-        if d.kind == "form":
+        if d.kind == FORM:
             return [a.form(key) for key in d.keys]
-        if d.kind == "contact":
+        if d.kind == CONTACT:
             return [a.contact(d.keys)]
-        if d.kind == "policy":
+        if d.kind == POLICY:
             return [a.policy(d.keys[0], situation=parse.trip_situation)]
-        if d.kind == "silent":
+        if d.kind == SILENT:
             return [a.silent(d.keys[0], d.codes or None)]
-        if d.kind == "status_reason":  # what the record says, and for "还要补啥" the procedure's list too
-            materials = [a.procedure(d.codes, ["materials"])] if "materials" in d.aspects and d.codes else []
+        if d.kind == STATUS_REASON:  # what the record says, and for "还要补啥" the procedure's list too
+            materials = [a.procedure(d.codes, [MATERIALS])] if MATERIALS in d.aspects and d.codes else []
             return [a.status_reasons(d.records), *materials]
-        if d.kind == "out_of_scope":
+        if d.kind == OUT_OF_SCOPE:
             return [a.out_of_scope()]
         return [a.not_understood()]

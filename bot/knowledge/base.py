@@ -25,9 +25,24 @@ from pydantic import (
 KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
 
 PHONE_PATTERN = re.compile(r"0\d{2,3}-\d{7,8}")
+# The aspects of a question that the code gives a meaning of its own (knowledge/aspects.yml defines each, with
+# the words that ask it).
+CONDITIONS = "conditions"
+MATERIALS = "materials"
+UPLOADS = "uploads"
+PROCESS = "process"
+PLACE = "place"
+TIME = "time"
+COLLECTION = "collection"
+FORMS = "forms"
+PROXY = "proxy"
+TRIPS = "trips"
+CONTACT = "contact"
+GUIDE = "guide"  # the whole guide, which holds every aspect
+FIELDS = "fields"  # what to fill in or sign on a form: answered with the form itself
+REASON = "reason"  # why: after a status look-up, the record's reason; otherwise the conditions
 # What an answer about a procedure can cover; notes.yml `about` names these.
-ASPECTS = ("conditions", "materials", "uploads", "process", "place", "time", "collection", "forms", "proxy", "trips",
-           "contact")
+ASPECTS = (CONDITIONS, MATERIALS, UPLOADS, PROCESS, PLACE, TIME, COLLECTION, FORMS, PROXY, TRIPS, CONTACT)
 
 
 class KnowledgeError(ValueError):
@@ -302,6 +317,7 @@ class Aspect(Record):
     key: Text
     name: Text
     aliases: tuple[Text, ...]
+    intent: Text | None = None  # the NLU intent of a question that asks this aspect alone
 
 
 class SilentTopic(Record):
@@ -389,6 +405,14 @@ class PoliciesFile(Record):
 class AspectsFile(Record):
     aspects: tuple[Aspect, ...]
 
+    @validator("aspects")
+    def every_aspect_the_code_reads(cls, value: tuple[Aspect, ...]) -> tuple[Aspect, ...]:
+        """Demand every aspect the code gives a meaning (ASPECTS, GUIDE, FIELDS, REASON)."""
+        missing = [k for k in (*ASPECTS, GUIDE, FIELDS, REASON) if k not in {a.key for a in value}]
+        if missing:
+            raise ValueError(f"must define the aspects {', '.join(missing)}")
+        return value
+
 
 class ChecksFile(Record):
     checks: tuple[Check, ...]
@@ -451,6 +475,10 @@ class KnowledgeBase:
     def contacts_for(self, proc: Procedure) -> list[Contact]:
         """Return whom to call about a procedure, per its certificate."""
         return [self.contacts[k] for k in self.certificates[proc.certificate].contacts]
+
+    def aspect_of_intent(self) -> dict[str, str]:
+        """Return the aspect each aspect intent asks (ask_materials → materials), from aspects.yml."""
+        return {a.intent: a.key for a in self.aspects if a.intent}
 
     def notes_for(self, code: str, aspects: list[str] | tuple[str, ...] | None = None) -> list[Note]:
         """Return the notes on a procedure, about any of the aspects (None: every note on it)."""

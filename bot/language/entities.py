@@ -56,6 +56,14 @@ NAMED_BY_KEY = {t.MATTER: MATTER, t.ASPECT: ASPECT, t.VARIANT: VARIANT, t.FORM: 
 ENTITY_NAMES = (CERTIFICATE, MATTER, ASPECT, VARIANT, FORM, CONTACT, POLICY, TOPIC, OUT_OF_SCOPE, MATERIAL, ORDINAL,
                 AGE, EXPIRY, VALIDITY, PROXY, OTHER_REGISTRATION, EMPLOYER_REGION, TRAINED_HERE, READY, SPECIALTIES,
                 TRIP_SITUATION, SUBMIT_DATE, BIRTH_DATE, CORRECTION_FIELD, ID_NUMBER, PROGRESS, ASKED_CHECK)
+# The entities that carry facts of a person's case (also the names of the slots that keep them).
+FACT_ENTITIES = (AGE, BIRTH_DATE, EXPIRY, VALIDITY, PROXY, OTHER_REGISTRATION, EMPLOYER_REGION, TRAINED_HERE, READY,
+                 SPECIALTIES, CORRECTION_FIELD)
+FACT_ENTITIES_SET = frozenset(FACT_ENTITIES)
+# The entities that name what questions are about.
+NAMING_ENTITIES = frozenset({MATTER, FORM, CONTACT, POLICY, TOPIC, OUT_OF_SCOPE, CERTIFICATE})
+# The entities that make a message a status look-up.
+STATUS_ENTITIES = frozenset({ID_NUMBER, PROGRESS})
 MISSING = "missing"  # role of a material the person lacks
 ALTERNATIVE = "alternative"  # role of a material named by one of the forms the documents accept
 GENERIC = "generic"  # role of a certificate named only by a general word (注册证书, 合格证)

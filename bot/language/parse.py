@@ -99,6 +99,4 @@ class Parse:
     @property
     def states_facts(self) -> bool:
         """Say whether the message tells facts of the person's case."""
-        facts = (self.age, self.birth_date, self.expiry, self.validity, self.proxy, self.other_registration,
-                 self.employer_region, self.trained_here, self.ready, self.specialties, self.correction_field)
-        return any(v is not None for v in facts) or bool(self.missing)
+        return any(getattr(self, name) is not None for name in e.FACT_ENTITIES) or bool(self.missing)

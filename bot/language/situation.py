@@ -12,10 +12,6 @@ from bot.language.dates import RelativeDate, months_between
 from bot.language.parse import Parse
 from bot.rules.onetrip import Facts
 
-# The entities that carry facts of a case (also the names of the slots that keep them).
-FACT_ENTITIES = (e.AGE, e.BIRTH_DATE, e.EXPIRY, e.VALIDITY, e.PROXY, e.OTHER_REGISTRATION, e.EMPLOYER_REGION,
-                 e.TRAINED_HERE, e.READY, e.SPECIALTIES, e.CORRECTION_FIELD)
-
 
 def _yes(value: Any) -> bool | None:
     return None if value is None else str(value) == "yes"
@@ -67,6 +63,6 @@ def facts_from(values: Mapping[str, Any], materials: Iterable[str], missing: Ite
 
 def facts_of(parse: Parse, proc: Procedure | None, today: date) -> Facts:
     """Return the facts one message tells."""
-    values = {name: getattr(parse, name) for name in FACT_ENTITIES}
+    values = {name: getattr(parse, name) for name in e.FACT_ENTITIES}
     mentioned = [m for m in parse.materials] + list(parse.alternatives)
     return facts_from(values, mentioned, parse.missing, proc, today)

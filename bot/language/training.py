@@ -22,8 +22,10 @@ import yaml
 from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
+from bot.knowledge import base as aspect
 from bot.knowledge.base import KnowledgeBase, default_knowledge
 from bot.knowledge.lexicon import Lexicon, default_lexicon
+from bot.language import intents as i
 from bot.rules.idnumber import check_digit
 
 OUTPUT = Path(__file__).resolve().parents[2] / "data" / "nlu" / "kb_generated.yml"
@@ -72,13 +74,14 @@ GUIDE = [
     "帮我说说{c}{m}", "{c}{m}有什么注意事项", "{c}{m}咋整", "{m}怎么搞啊", "{c}要{m}，怎么处理",
 ]
 MULTI = ["{a1}，{a2}", "{a1}，还有{a2}", "{a1}？{a2}？", "{a1} {a2} {a3}", "{a1}，{a2}，{a3}"]
+# Ways to ask one aspect, for questions asking several at once (the aspect's intent: knowledge/aspects.yml).
 ASPECT_PHRASES = {
-    "ask_materials": ["要带啥", "交什么材料", "准备哪些东西"],
-    "ask_time": ["多久能好", "几天能拿到", "要几个工作日"],
-    "ask_process": ["去哪办", "流程是啥", "交到哪"],
-    "ask_contact": ["找谁问", "电话多少", "打哪个号"],
-    "ask_conditions": ["有啥条件", "有年龄要求吗", "能不能办"],
-    "ask_forms": ["填哪张表", "用附件几"],
+    aspect.MATERIALS: ["要带啥", "交什么材料", "准备哪些东西"],
+    aspect.TIME: ["多久能好", "几天能拿到", "要几个工作日"],
+    aspect.PROCESS: ["去哪办", "流程是啥", "交到哪"],
+    aspect.CONTACT: ["找谁问", "电话多少", "打哪个号"],
+    aspect.CONDITIONS: ["有啥条件", "有年龄要求吗", "能不能办"],
+    aspect.FORMS: ["填哪张表", "用附件几"],
 }
 CONTACT = [
     "{o}电话多少", "{o}在哪", "{o}的地址是什么", "怎么联系{o}", "{o}联系人是谁", "{o}怎么走", "打哪个电话能问清楚{t}",
@@ -264,10 +267,11 @@ class Generator:
     def multi_aspect(self, intent: str) -> list[str]:
         """Return questions asking several aspects at once, led by one intent's aspect."""
         out = set()
-        others = [k for k in ASPECT_PHRASES if k != intent]
+        lead_aspect = self.kb.aspect_of_intent()[intent]
+        others = [k for k in ASPECT_PHRASES if k != lead_aspect]
         for _ in range(25):
-            phrases = [self.pick(ASPECT_PHRASES[intent]), *(self.pick(ASPECT_PHRASES[k]) for k in
-                                                            self.rng.sample(others, 2))]
+            phrases = [self.pick(ASPECT_PHRASES[lead_aspect]), *(self.pick(ASPECT_PHRASES[k]) for k in
+                                                                 self.rng.sample(others, 2))]
             lead = self.fill("{c}{m}")
             out.add(lead + self.pick(MULTI).format(a1=phrases[0], a2=phrases[1], a3=phrases[2]))
         return sorted(out)
@@ -296,21 +300,21 @@ class Generator:
         """Return every generated intent's examples."""
         choice_certs = [w for c in self.kb.certificates.values() for w in (c.name, c.short, *c.aliases)]
         return {
-            "ask_materials": self.examples(MATERIALS) + self.multi_aspect("ask_materials"),
-            "ask_conditions": self.examples(CONDITIONS) + self.multi_aspect("ask_conditions"),
-            "ask_process": self.examples(PROCESS) + self.multi_aspect("ask_process"),
-            "ask_time": self.examples(TIME) + self.multi_aspect("ask_time"),
-            "ask_forms": self.examples(FORMS, 120),
-            "ask_guide": self.examples(GUIDE),
-            "ask_contact": self.examples(CONTACT, 120) + self.multi_aspect("ask_contact"),
-            "ask_policy": self.examples(POLICY, 100),
-            "ask_one_trip": self.examples(ONE_TRIP, 180),
-            "inform_situation": self.examples(FACT_PHRASES + [p + "，" + q for p in FACT_PHRASES[:6]
+            i.ASK_MATERIALS: self.examples(MATERIALS) + self.multi_aspect(i.ASK_MATERIALS),
+            i.ASK_CONDITIONS: self.examples(CONDITIONS) + self.multi_aspect(i.ASK_CONDITIONS),
+            i.ASK_PROCESS: self.examples(PROCESS) + self.multi_aspect(i.ASK_PROCESS),
+            i.ASK_TIME: self.examples(TIME) + self.multi_aspect(i.ASK_TIME),
+            i.ASK_FORMS: self.examples(FORMS, 120),
+            i.ASK_GUIDE: self.examples(GUIDE),
+            i.ASK_CONTACT: self.examples(CONTACT, 120) + self.multi_aspect(i.ASK_CONTACT),
+            i.ASK_POLICY: self.examples(POLICY, 100),
+            i.ASK_ONE_TRIP: self.examples(ONE_TRIP, 180),
+            i.INFORM_SITUATION: self.examples(FACT_PHRASES + [p + "，" + q for p in FACT_PHRASES[:6]
                                                                for q in FACT_PHRASES[6:12]], 140),
-            "check_status": self.examples(STATUS, 120),
-            "inform_identity": self.identity(),
-            "inform_certificate": sorted({self.pick(CHOICE).format(c=c) for c in choice_certs for _ in range(2)}),
-            "out_of_scope": self.examples(OUT_OF_SCOPE, 140),
+            i.CHECK_STATUS: self.examples(STATUS, 120),
+            i.INFORM_IDENTITY: self.identity(),
+            i.INFORM_CERTIFICATE: sorted({self.pick(CHOICE).format(c=c) for c in choice_certs for _ in range(2)}),
+            i.OUT_OF_SCOPE: self.examples(OUT_OF_SCOPE, 140),
         }
 
 

@@ -1,0 +1,77 @@
+"""Each decision rule of Questions (bot/dialogue/questions.py) in its situation, and silent outside it.
+
+Our own wording throughout; `Questions.read` reads the message in its context exactly as `decide` does, and the
+rule is called alone.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue import questions as q
+from bot.dialogue.questions import Context, Questions
+from tests.conftest import parse_of
+
+AFTER_CLARIFY = Context(options=["P", "H"], matter="change", aspects=["materials"])
+AFTER_LOOKUP = Context(procedures=["H-REISSUE"], certificate="H",
+                       status_records=[{"code": "H-REISSUE", "status": "需补正", "missing": ["附件三"], "note": ""}])
+IN_CONTEXT = Context(procedures=["H-RENEW"], certificate="H", matter="renew", aspects=["materials"])
+
+
+@pytest.fixture(scope="module")
+def questions(kb) -> Questions:
+    return Questions(kb)
+
+
+def decided(questions, reader, rule: str, text: str, ctx: Context = Context(), intent: str | None = None):
+    return getattr(questions, rule)(questions.read(parse_of(reader, text), ctx, intent))
+
+
+@pytest.mark.parametrize(("rule", "text", "ctx", "kind"), [
+    ("choose_by_position", "第二个", AFTER_CLARIFY, q.ANSWER),
+    ("choose_by_position", "第二个", Context(), q.NO_OPTIONS),
+    ("choose_by_issuer", "协会那个", Context(options=["P", "N"], matter="renew"), q.ANSWER),
+    ("another_qualification", "一建证书丢了咋补", Context(), q.OUT_OF_SCOPE),
+    ("an_uncovered_topic", "证书能邮寄吗", Context(), q.SILENT),
+    ("a_form", "附件三怎么填", Context(), q.FORM),
+    ("an_extra_trip", "表格填错了被打回来，再去一趟算不算多跑", Context(), q.POLICY),
+    ("a_policy", "最多跑一次是什么意思", Context(), q.POLICY),
+    ("a_contact", "协会电话多少", Context(), q.CONTACT),
+    ("a_status_reason", "还要补啥", AFTER_LOOKUP, q.STATUS_REASON),
+    ("the_procedure_in_context", "那要多久", IN_CONTEXT, q.ANSWER),
+    ("the_procedures_asking_for_a_material", "一寸照要几张", Context(), q.MATERIAL),
+    ("an_aspect_of_no_procedure", "要带什么材料", Context(), q.CLARIFY_MATTER),
+    ("nothing_understood", "今天吃了吗", Context(), q.UNKNOWN),
+    ("a_check_of_a_certificate", "湖州市监理工程师培训合格证有年龄限制吗", Context(), q.ANSWER),
+    ("a_certificate_without_a_matter", "湖州市监理工程师培训合格证", Context(), q.CLARIFY_MATTER),
+    ("the_procedure", "湖州市监理工程师培训合格证延续要带什么", Context(), q.ANSWER),
+    ("the_procedure", "延续要带什么", Context(), q.CLARIFY),
+])
+def test_a_rule_decides_its_situation(questions, reader, rule, text, ctx, kind):
+    assert decided(questions, reader, rule, text, ctx).kind == kind
+
+
+@pytest.mark.parametrize(("rule", "text", "ctx"), [
+    ("choose_by_position", "湖州市监理工程师培训合格证延续要带什么", AFTER_CLARIFY),
+    ("choose_by_issuer", "协会电话多少", Context()),
+    ("another_qualification", "还挂着造价师证，国家注册转注册能办吗", Context()),
+    ("an_uncovered_topic", "湖州市监理工程师培训合格证延续要带什么", Context()),
+    ("a_form", "湖州市监理工程师培训合格证延续要带什么，用哪张表，多久能好", Context()),
+    ("an_extra_trip", "最多跑一次是什么意思", Context()),
+    ("a_policy", "湖州市监理工程师培训合格证延续要带什么", Context()),
+    ("a_contact", "湖州市监理工程师培训合格证延续要带什么", Context()),
+    ("a_status_reason", "还要补啥", Context()),
+    ("the_procedure_in_context", "那要多久", Context()),
+    ("the_procedures_asking_for_a_material", "湖州证延续要带证书原件吗", Context()),
+    ("an_aspect_of_no_procedure", "湖州市监理工程师培训合格证要带什么", Context()),
+    ("nothing_understood", "湖州市监理工程师培训合格证", Context()),
+    ("a_check_of_a_certificate", "湖州市监理工程师培训合格证延续有年龄限制吗", Context()),
+    ("a_certificate_without_a_matter", "湖州市监理工程师培训合格证要带什么", IN_CONTEXT),
+])
+def test_a_rule_has_no_say_outside_its_situation(questions, reader, rule, text, ctx):
+    assert decided(questions, reader, rule, text, ctx) is None
+
+
+def test_the_rules_are_tried_in_order_and_the_last_always_decides(questions, reader):
+    assert questions.rules[-1] == questions.the_procedure
+    assert all(r.__doc__ for r in questions.rules)
