@@ -18,6 +18,7 @@ from bot.dialogue.status import StatusLookup
 from bot.knowledge.base import KnowledgeBase, default_knowledge
 from bot.knowledge.lexicon import Lexicon, default_lexicon
 from bot.language.names import NameReader
+from bot.language.terms import dictionary_words
 from bot.rules.workdays import WorkCalendar
 from bot.settings import Settings, get_settings
 
@@ -44,7 +45,7 @@ def build_services(kb: KnowledgeBase, lexicon: Lexicon, store: StatusStore, sett
     fixed = settings.today
     return Services(
         kb=kb, answers=answers, questions=QuestionAnswerer(kb, answers),
-        status=StatusLookup(kb, store, answers, NameReader(lexicon.names), guard, settings.id_hash_key),
+        status=StatusLookup(kb, store, answers, NameReader(lexicon.names, dictionary_words(kb, lexicon)), guard, settings.id_hash_key),
         one_trip=OneTrip(kb, answers, Questions(kb)), store=store,
         today=today or ((lambda: fixed) if fixed else date.today),
     )

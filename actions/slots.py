@@ -18,6 +18,7 @@ ID_HASH = "id_hash"
 ID_MASKED = "id_masked"
 ID_PENDING = "id_pending"
 APPLICANT_NAME = "applicant_name"
+LOOKUP_MISSED = "lookup_missed"
 
 TRIP_PROCEDURE = "trip_procedure"
 TRIP_ANSWERED = "trip_answered"

@@ -44,7 +44,8 @@ class ValidateStatusForm(WithServices, FormValidation):
         if result.locked:
             return [*events, SlotSet(slots.ID_HASH, None), SlotSet(slots.ID_MASKED, None),
                     SlotSet(slots.APPLICANT_NAME, None), SlotSet(slots.REQUESTED_SLOT, None)]
-        return [*events, SlotSet(slots.APPLICANT_NAME, None)]  # the form asks again; a new ID number may come too
+        # The form asks again, to check the name (the ID number stays; a corrected one may come with the name).
+        return [*events, SlotSet(slots.APPLICANT_NAME, None), SlotSet(slots.LOOKUP_MISSED, True)]
 
     async def extract_id_hash(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> dict[str, Any]:
@@ -60,7 +61,8 @@ class ValidateStatusForm(WithServices, FormValidation):
             return {**out, slots.REQUESTED_SLOT: None} if result.locked else out
         if read.pending:
             return {slots.ID_PENDING: read.pending, slots.ID_HASH: None}
-        return {slots.ID_HASH: read.id_hash, slots.ID_MASKED: read.id_masked, slots.ID_PENDING: None}
+        return {slots.ID_HASH: read.id_hash, slots.ID_MASKED: read.id_masked, slots.ID_PENDING: None,
+                slots.LOOKUP_MISSED: None}
 
     async def extract_applicant_name(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> dict[str, Any]:
@@ -107,7 +109,8 @@ class ActionReportStatus(WithServices, Action):
         result = s.status.lookup(id_hash, tracker.get_slot(slots.ID_MASKED) or "", name, _client(tracker),
                                  today=s.today())
         dispatcher.utter_message(text=result.text)
-        events: list[EventType] = [SlotSet(slots.APPLICANT_NAME, None), SlotSet(slots.ID_PENDING, None)]
+        events: list[EventType] = [SlotSet(slots.APPLICANT_NAME, None), SlotSet(slots.ID_PENDING, None),
+                                   SlotSet(slots.LOOKUP_MISSED, None)]
         if result.locked:
             return [*events, SlotSet(slots.ID_HASH, None), SlotSet(slots.ID_MASKED, None)]
         if not result.records:

@@ -189,6 +189,7 @@ async def test_a_wrong_name_is_asked_again_with_the_number_kept(services, talk):
     missed = await talk.run(action, f"{ZHANG} 张三", "inform_identity", active_loop=slots.STATUS_FORM)
     assert NOT_FOUND in talk.text and "审核中" not in talk.text
     assert missed[slots.APPLICANT_NAME] is None and talk.slots[slots.ID_HASH] == services.store.id_hash(ZHANG)
+    assert missed[slots.LOOKUP_MISSED] is True  # the form's ask then says to check the name (domain.yml)
     assert services.status.guard.counter.count(scope="id", subject=services.store.id_hash(ZHANG)) == 1
     talk.slots[slots.REQUESTED_SLOT] = slots.APPLICANT_NAME
     found = await talk.run(action, "张伟", "affirm", active_loop=slots.STATUS_FORM)

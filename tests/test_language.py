@@ -255,8 +255,8 @@ ID = "330502198503120112"
 
 
 @pytest.fixture(scope="module")
-def names(lexicon):
-    return NameReader(lexicon.names)
+def names(kb, lexicon):
+    return NameReader(lexicon.names, t.dictionary_words(kb, lexicon))
 
 
 def id_spans(text: str) -> list[tuple[int, int]]:
@@ -272,6 +272,20 @@ def test_name_after_a_label(names, text):
 @pytest.mark.parametrize("text", [f"孙莉莉{ID}", f"孙莉莉 {ID}", f"{ID} 孙莉莉", f"{ID}，孙莉莉", f"帮我查下孙莉莉 {ID}"])
 def test_name_right_before_or_after_the_id_number(names, text):
     assert names.find(text, id_spans(text)) == "孙莉莉"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    (f"立新 {ID} 查下", "立新"), (f"{ID}，红旗", "红旗"), (f"{ID}晓光", "晓光"), (f"长江,{ID},帮我看看", "长江"),
+    (f"查下进度：朝阳 {ID}", "朝阳"), (f"东升, 身份证 {ID}", "东升"), (f"{ID} 欧阳春晓", "欧阳春晓"),
+])
+def test_a_name_that_is_also_a_word_is_read_by_its_place_beside_the_id_number(names, text, name):
+    assert names.find(text, id_spans(text)) == name
+
+
+@pytest.mark.parametrize("text", [f"{ID} 查一下", f"延续 {ID}", f"{ID}补正", f"{ID} 谢谢", f"今天 {ID}",
+                                  f"{ID} 国家注册", f"{ID} 到哪了", f"{ID} 单位变更那个", f"进度 {ID}"])
+def test_beside_the_id_number_words_of_ours_their_sound_alikes_and_chat_are_no_name(names, text):
+    assert names.find(text, id_spans(text)) is None
 
 
 @pytest.mark.parametrize("text", ["我周晓梅，身份证后四位是1234，查一下", "俺吴刚 查下进度"])

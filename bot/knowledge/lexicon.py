@@ -194,6 +194,7 @@ class Names(_Model):
     not_in_names: Words
     name_labels: Words
     self_words: Words
+    id_labels: Words  # words that stand between a name and the ID number they go with ("张伟 身份证号 3305…")
 
 
 class MatterPair(WordPair):

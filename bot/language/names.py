@@ -1,39 +1,93 @@
-"""Read the applicant's name out of a status message: after a label, next to the ID number, tagged as a person's
-name by jieba's part-of-speech tagger, or alone when it was asked for."""
+"""Read the applicant's name out of a status message: after a label, beside the ID number, tagged as a person's
+name by jieba's part-of-speech tagger, or alone when it was asked for.
+
+Beside the ID number, where a name is expected, the name is read by its place and its shape, not from a list of
+names: many names are ordinary words too (高明, 文静, 海洋, 向前).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import jieba.posseg
+from pypinyin import Style, lazy_pinyin
 
 from bot.knowledge.lexicon import Names
 from bot.language.text import simplify
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff·]+")
+_HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
+SEPARATORS = " \t,，:：;；、/|"
+# A name is two or three characters, four after a compound surname.
+SHORTEST_NAME, LONGEST_NAME = 2, 4
+
+
+def _sound(word: str) -> str:
+    return " ".join(lazy_pinyin(word, style=Style.NORMAL))
 
 
 class NameReader:
     """Tell a person's name from the words around it, with the lexicon's surnames and jieba's tagger."""
 
-    def __init__(self, names: Names) -> None:
+    def __init__(self, names: Names, terms: Iterable[str] = ()) -> None:
         self.surnames = set(names.surnames)
         self.not_names = set(names.not_names)
         self.not_in_names = set(names.not_in_names)
         self.self_words = tuple(names.self_words)
+        self.id_labels = sorted(names.id_labels, key=len, reverse=True)
+        # The words of our domain ("延续", "进度") and their sound-alikes ("补正" for 补证) are never a name.
+        self.terms = {w for w in terms if SHORTEST_NAME <= len(w) <= LONGEST_NAME and _HAN_WORD.match(w)}
+        self.term_sounds = {_sound(w) for w in self.terms}
         labels = "|".join(map(re.escape, sorted(names.name_labels, key=len, reverse=True)))
         self._after_label = re.compile(rf"(?:{labels})\s*[:：]?\s*([\u4e00-\u9fff·]{{2,}})")
         self._label_prefix = re.compile(rf"^(?:{labels})\s*[:：]?\s*")
 
     def is_name(self, word: str) -> bool:
         """Say whether a word can be a person's name: a surname, then one or two characters (two or three after a
-        compound surname)."""
-        if word in self.not_names or word in self.surnames or any(c in self.not_in_names for c in word):
+        compound surname), and not a word of ours."""
+        if word in self.not_names or word in self.surnames or any(c in self.not_in_names for c in word) or \
+                word in self.terms:
             return False
         if len(word) >= 3 and word[:2] in self.surnames:
             return len(word) <= 4
         return word[0] in self.surnames and 2 <= len(word) <= 3
+
+    def looks_like_name(self, word: str) -> bool:
+        """Say whether a word standing where a name is expected has a name's shape: two or three Chinese characters
+        (four after a compound surname), none that never stands in a name, and not a word of ours or its sound."""
+        if not SHORTEST_NAME <= len(word) <= LONGEST_NAME or not _HAN_WORD.match(word):
+            return False
+        if len(word) == LONGEST_NAME and word[:2] not in self.surnames:
+            return False
+        if any(c in self.not_in_names for c in word) or word in self.not_names:
+            return False
+        return word not in self.terms and _sound(word) not in self.term_sounds
+
+    def _before_id(self, text: str) -> str:
+        """Return the text before an ID number without the separators and ID labels right before it."""
+        while True:
+            stripped = text.rstrip(SEPARATORS)
+            label = next((w for w in self.id_labels if stripped.endswith(w)), None)
+            if label is None:
+                return stripped
+            text = stripped[: -len(label)]
+
+    def beside_id(self, text: str, start: int, end: int) -> str | None:
+        """Return the name written right before or right after the ID number at start:end."""
+        before = re.search(r"[\u4e00-\u9fff·]+$", self._before_id(text[:start]))
+        after = re.match(r"[\u4e00-\u9fff·]+", text[end:].lstrip(SEPARATORS))
+        for run, edge in ((before, self._trailing), (after, self._leading)):
+            if run is None:
+                continue
+            word = run.group(0)
+            if self.looks_like_name(word):
+                return word  # the whole run, standing alone beside the number
+            name = edge(word)
+            if name:
+                return name
+        return None
 
     def _leading(self, run: str) -> str | None:
         """Return the name a run of characters starts with, cut where jieba ends the name."""
@@ -66,16 +120,9 @@ class NameReader:
                 return name
         runs = [(m.start(), m.end(), m.group(0)) for m in _HAN_RUN.finditer(text)]
         for start, end in sorted(id_spans or []):
-            before = [r for r in runs if r[1] <= start and not text[r[1]:start].strip(" ,，:：;；")]
-            after = [r for r in runs if r[0] >= end and not text[end:r[0]].strip(" ,，:：;；")]
-            for _s, _e, run in before[-1:]:
-                name = self._trailing(run)
-                if name:
-                    return name
-            for _s, _e, run in after[:1]:
-                name = self._leading(run)
-                if name:
-                    return name
+            name = self.beside_id(text, start, end)
+            if name:
+                return name
         name = self._tagged(text)
         if name:
             return name
