@@ -43,9 +43,10 @@ def build_services(kb: KnowledgeBase, lexicon: Lexicon, store: StatusStore, sett
     guard = LookupGuard(store.engine, max_failures=settings.max_status_attempts, window=settings.lookup_window,
                         max_client_failures=settings.max_client_failures)
     fixed = settings.today
+    names = NameReader(lexicon.names, dictionary_words(kb, lexicon))
     return Services(
         kb=kb, answers=answers, questions=QuestionAnswerer(kb, answers),
-        status=StatusLookup(kb, store, answers, NameReader(lexicon.names, dictionary_words(kb, lexicon)), guard, settings.id_hash_key),
+        status=StatusLookup(kb, store, answers, names, guard, settings.id_hash_key),
         one_trip=OneTrip(kb, answers, Questions(kb)), store=store,
         today=today or ((lambda: fixed) if fixed else date.today),
     )

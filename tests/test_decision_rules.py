@@ -23,7 +23,7 @@ def questions(kb) -> Questions:
     return Questions(kb)
 
 
-def decided(questions, reader, rule: str, text: str, ctx: Context = Context(), intent: str | None = None):
+def decided(questions, reader, rule: str, text: str, ctx: Context, intent: str | None = None):
     return getattr(questions, rule)(questions.read(parse_of(reader, text), ctx, intent))
 
 
