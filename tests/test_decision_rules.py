@@ -75,3 +75,18 @@ def test_a_rule_has_no_say_outside_its_situation(questions, reader, rule, text, 
 def test_the_rules_are_tried_in_order_and_the_last_always_decides(questions, reader):
     assert questions.rules[-1] == questions.the_procedure
     assert all(r.__doc__ for r in questions.rules)
+
+
+def test_a_place_answering_which_certificate_picks_that_places_certificate(questions, reader):
+    d = decided(questions, reader, "choose_by_place", "湖州这边的", Context(options=["P", "H"], matter="renew"))
+    assert d.kind == q.ANSWER and d.codes == ["H-RENEW"]
+    assert decided(questions, reader, "choose_by_place", "湖州这边的", Context()) is None
+
+
+@pytest.mark.parametrize("text", ["湖州明天天气如何", "杭州到湖州开车多久"])
+def test_a_place_alone_is_out_of_scope(questions, reader, text):
+    assert questions.decide(parse_of(reader, text), Context()).kind == q.OUT_OF_SCOPE
+
+
+def test_a_place_beside_something_of_ours_is_no_place_alone(questions, reader):
+    assert decided(questions, reader, "a_place_alone", "在湖州，培训证延续要带啥", Context()) is None

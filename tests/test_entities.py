@@ -286,3 +286,34 @@ def test_the_verdict_follows_the_facts_said(reader, kb, code, text, kind):
 
 def test_an_expired_certificate_is_no_one_trip_renewal(reader, kb):
     assert verdict_of(reader, kb, "H-RENEW", "证书上礼拜过期了，我60岁").kind != "one"
+
+
+# ---------------------------------------------------------------------------------------------- a place is no certificate
+def _named(reader, text: str, entity: str) -> list:
+    return [e.value for e in reader.read(text) if e.entity == entity]
+
+
+@pytest.mark.parametrize("text", ["湖州今天下雨吗", "湖州有什么好玩的地方", "从湖州去上海怎么坐车", "湖州的"])
+def test_a_place_alone_names_no_certificate(reader, text):
+    assert _named(reader, text, "certificate") == [] and "huzhou" in _named(reader, text, "region")
+
+
+def test_a_training_certificate_is_huzhous_only_when_the_place_stands_right_before_it(reader):
+    assert _named(reader, "湖州的培训证要延续", "certificate") == ["H"]
+    assert _named(reader, "我在湖州上班，培训证要延续", "certificate") == ["training"]
+
+
+@pytest.mark.parametrize(("text", "body"), [("宁波市监理协会电话多少", "宁波市监理协会"), ("福建发的培训证能用吗", "福建发的"),
+                                            ("安徽省住建厅在哪", "安徽省住建厅")])
+def test_another_places_body_or_certificate_is_out_of_scope(reader, text, body):
+    assert body in _named(reader, text, "out_of_scope")
+    assert _named(reader, text, "certificate") == [] and _named(reader, text, "contact") == []
+
+
+def test_a_certificate_a_city_association_in_zhejiang_issued_is_no_other_places(reader):
+    assert _named(reader, "温州协会发的培训证，换到湖州的公司怎么变更", "out_of_scope") == []
+
+
+def test_a_holding_word_before_a_question_word_holds_nothing(reader):
+    assert _named(reader, "二建注册在哪里办", "other_registration") == []
+    assert _named(reader, "二建还注册在老单位，国家注册转注册能办吗", "other_registration") == ["yes"]

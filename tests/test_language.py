@@ -336,3 +336,9 @@ def test_the_last_digits_of_an_id_number_say_a_look_up_and_are_not_kept(reader, 
 
 def test_digits_after_a_tail_word_that_are_no_number_say_nothing(reader):
     assert not [e for e in reader.read("尾号是什么意思") if e.entity == "id_number"]
+
+
+def test_a_phrasing_found_by_sound_must_cover_whole_words(reader):
+    aspects = [e.value for e in reader.read("这里有什么好吃的") if e.entity == "aspect"]
+    assert aspects == []  # 什么 | 好吃, not the phrasing 什么号 by sound
+    assert "contact" in [e.value for e in reader.read("协会的电话是什么号") if e.entity == "aspect"]

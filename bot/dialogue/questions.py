@@ -131,7 +131,8 @@ class Questions:
     @property
     def rules(self) -> tuple[Callable[[Question], Decision | None], ...]:
         """Return the decision rules, in the order they are tried."""
-        return (self.choose_by_position, self.choose_by_issuer, self.another_qualification, self.an_uncovered_topic,
+        return (self.choose_by_position, self.choose_by_issuer, self.choose_by_place, self.a_place_alone,
+                self.another_qualification, self.an_uncovered_topic,
                 self.a_form, self.an_extra_trip, self.a_policy, self.a_contact, self.a_status_reason,
                 self.the_procedure_in_context, self.the_procedures_asking_for_a_material,
                 self.an_aspect_of_no_procedure, self.nothing_understood, self.a_check_of_a_certificate,
@@ -176,6 +177,22 @@ class Questions:
             return self._choose(narrowed[0], ctx)
         if narrowed:
             return Decision(CLARIFY, options=narrowed, aspects=ctx.aspects, matter=ctx.matter)
+        return None
+
+    def choose_by_place(self, q: Question) -> Decision | None:
+        """"湖州的" after a clarification: the certificate of that place among the options."""
+        p, ctx = q.parse, q.ctx
+        if not ctx.options or p.certificates or p.matters:
+            return None
+        placed = [c for c in ctx.options if c in self.kb.certificates and
+                  set(self.kb.certificates[c].regions) & set(p.regions)]
+        return self._choose(placed[0], ctx) if len(placed) == 1 else None
+
+    def a_place_alone(self, q: Question) -> Decision | None:
+        """"湖州天气怎么样", "杭州到湖州开车多久": a place names no certificate; with nothing of ours named, and no
+        aspect asked but in words that ask about anything, the documents do not cover the question."""
+        if q.parse.regions and not q.parse.names_anything(self.kb.generic_aspects()):
+            return Decision(OUT_OF_SCOPE)
         return None
 
     def another_qualification(self, q: Question) -> Decision | None:

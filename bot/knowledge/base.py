@@ -98,6 +98,7 @@ class Certificate(Record):
     aliases: tuple[Text, ...] = ()
     contacts: tuple[Text, ...] = ()
     forms_note: Text | None = None  # where the application forms of all its procedures come from, if not 附件
+    regions: tuple[Text, ...] = ()  # a place of these regions, given as the answer to "which certificate", picks it
 
 
 class Matter(Record):
@@ -318,6 +319,7 @@ class Aspect(Record):
     name: Text
     aliases: tuple[Text, ...]
     intent: Text | None = None  # the NLU intent of a question that asks this aspect alone
+    generic: StrictBool = False  # its words ask about anything ("多久", "在哪"): beside a place alone, nothing of ours
 
 
 class SilentTopic(Record):
@@ -475,6 +477,10 @@ class KnowledgeBase:
     def contacts_for(self, proc: Procedure) -> list[Contact]:
         """Return whom to call about a procedure, per its certificate."""
         return [self.contacts[k] for k in self.certificates[proc.certificate].contacts]
+
+    def generic_aspects(self) -> frozenset[str]:
+        """Return the aspects whose words ask about anything ("多久", "在哪", "电话")."""
+        return frozenset(a.key for a in self.aspects if a.generic)
 
     def aspect_of_intent(self) -> dict[str, str]:
         """Return the aspect each aspect intent asks (ask_materials → materials), from aspects.yml."""

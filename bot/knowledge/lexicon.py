@@ -111,6 +111,7 @@ class Facts(_Model):
     near_expiry: Words
     expiry: Words
     other_registration_holding: Words
+    question_words: Words  # right after a holding word it asks rather than tells ("注册在哪办")
     no_other_registration: Words
     trained_here: Words
     age_words: Words
@@ -135,11 +136,20 @@ class Facts(_Model):
     _blank = validator("*", allow_reuse=True, pre=False)(lambda v: _no_blank(v) if isinstance(v, list) else v)
 
 
-class AuthorityWords(_Model):
-    """Words for an authority that, a few characters after a place outside Zhejiang, make it another province's."""
+class OtherPlaceBodies(_Model):
+    """A body (authority, association) or a certificate of a place other than Huzhou: a place of these regions,
+    then within a few characters one of `then` (but not one of `unless_then`)."""
 
+    regions: Words
     then: Words
     within: int
+    unless_then: Words = []
+
+    @validator("regions")
+    def known_regions(cls, value: list[str]) -> list[str]:
+        if not set(value) <= set(EMPLOYER_REGIONS) - {"huzhou"}:
+            raise ValueError("regions are zhejiang or other_province")
+        return value
 
 
 class Regions(_Model):
@@ -147,7 +157,7 @@ class Regions(_Model):
 
     regions: dict[str, Words]
     employer_words: Words
-    other_authorities: AuthorityWords
+    other_bodies: list[OtherPlaceBodies]
 
     @validator("regions")
     def known_regions(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:

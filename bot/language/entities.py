@@ -50,12 +50,13 @@ BIRTH_DATE = "birth_date"  # the age is counted from it to today
 ID_NUMBER = "id_number"  # value "whole", "partial" or "tail": that an ID number is written, never its digits
 PROGRESS = "progress"  # asking where one's own application stands
 ASKED_CHECK = "asked_check"  # a condition check asked about itself ("有没有年龄卡着"): its key
+REGION = "region"  # a place named: huzhou, zhejiang (elsewhere in the province) or other_province
 # Knowledge-base words whose entity is their key: the label found → the entity emitted.
 NAMED_BY_KEY = {t.MATTER: MATTER, t.ASPECT: ASPECT, t.VARIANT: VARIANT, t.FORM: FORM, t.CONTACT: CONTACT,
                 t.POLICY: POLICY, t.SILENT: TOPIC}
 ENTITY_NAMES = (CERTIFICATE, MATTER, ASPECT, VARIANT, FORM, CONTACT, POLICY, TOPIC, OUT_OF_SCOPE, MATERIAL, ORDINAL,
                 AGE, EXPIRY, VALIDITY, PROXY, OTHER_REGISTRATION, EMPLOYER_REGION, TRAINED_HERE, READY, SPECIALTIES,
-                TRIP_SITUATION, SUBMIT_DATE, BIRTH_DATE, CORRECTION_FIELD, ID_NUMBER, PROGRESS, ASKED_CHECK)
+                TRIP_SITUATION, SUBMIT_DATE, BIRTH_DATE, CORRECTION_FIELD, ID_NUMBER, PROGRESS, ASKED_CHECK, REGION)
 # The entities that carry facts of a person's case (also the names of the slots that keep them).
 FACT_ENTITIES = (AGE, BIRTH_DATE, EXPIRY, VALIDITY, PROXY, OTHER_REGISTRATION, EMPLOYER_REGION, TRAINED_HERE, READY,
                  SPECIALTIES, CORRECTION_FIELD)
@@ -72,6 +73,11 @@ IMPLIED = "implied"  # role of a certificate implied by a matter only it has (�
 
 NEGATORS_BEFORE = ("不是", "非", "不要", "别")
 _NUMBER = r"(?:\d{1,3}|[一二两三四五六七八九十俩]{1,3})"
+HUZHOU_BEFORE_TRAINING = 3  # characters between 湖州 and a training certificate's name that make it Huzhou's
+# A certificate or body named within these characters after another place's body is that place's ("江苏发的培训证").
+OF_ANOTHER_PLACE = 3
+OTHER_PLACE_NAMES = frozenset({t.CERT, t.TRAINING, t.CONTACT, t.HUZHOU, t.NATIONAL})
+_PUNCTUATION = re.compile(r"[,，。.;；?？!！\s]")
 MAX_OPTION_REPLY = 12  # characters: "第一次去协会…" is not a choice of the first option
 _BARE_OPTION = re.compile(r"^(?:选|要|第)?\s*([1-9])\s*(?:个|号|项|种)?\s*[.。!！]?$")
 
@@ -143,6 +149,10 @@ class EntityReader:
         words = t.tokens(self.nlp, text)
         boundaries = frozenset({tok.idx for tok in words} | {tok.idx + len(tok.text) for tok in words})
         matches = _drop_nested(self.kb_matcher.find(text, boundaries) + self.cue_matcher.find(text))
+        asking = tuple(self.lexicon.facts.question_words)
+        matches = [m for m in matches if not (m.label == t.HOLDING and text[m.end:].startswith(asking))]
+        other_places = self._other_places(norm, matches)
+        matches = [m for m in matches if not _of_another_place(m, other_places, norm)]
         clauses = self._clauses(words, text, matches)
         dates = self.dates.find(text)
         # Matter words in a clause about another registration ("二建还没转出来") are about that registration.
@@ -155,7 +165,8 @@ class EntityReader:
         out += self._facts(norm, clauses, dates)
         out += self._ordinal(norm, matches)
         out += self._identity(raw, norm, matches)
-        out += self._other_authorities(norm, matches)
+        out += other_places
+        out += self._regions(norm, matches)
         out += self._asked_checks(norm)
         return _dedupe(out)
 
@@ -169,18 +180,38 @@ class EntityReader:
                 out.append(Entity(ASKED_CHECK, check.key, s, e, norm.original[s:e]))
         return out
 
-    def _other_authorities(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
-        """Read another province's authority ("江苏省厅的窗口"): a place outside Zhejiang, then an authority word."""
-        offices = self.lexicon.regions.other_authorities
+    def _other_places(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
+        """Read a body or certificate of a place other than Huzhou ("江苏省厅的窗口", "上海发的培训证", "杭州市监理
+        协会"): the place, then within a few characters a word for a body there (regions.yml other_bodies)."""
+        out = []
+        text = norm.text
+        for m in matches:
+            if m.label != t.REGION:
+                continue
+            for bodies in self.lexicon.regions.other_bodies:
+                if m.key not in bodies.regions:
+                    continue
+                after = text[m.end:m.end + bodies.within + max(len(w) for w in bodies.then)]
+                at = min(((after.find(w), w) for w in bodies.then if -1 < after.find(w) <= bodies.within),
+                         default=None)
+                if at is None:
+                    continue
+                end = m.end + at[0] + len(at[1])
+                rest = text[end:end + bodies.within + max((len(w) for w in bodies.unless_then), default=0)]
+                if any(w in rest for w in bodies.unless_then):
+                    continue
+                s, e = norm.span(m.start, end)
+                out.append(Entity(OUT_OF_SCOPE, text[m.start:end], s, e, norm.original[s:e]))
+                break
+        return out
+
+    def _regions(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
+        """Name the places a message names, by region (a place is no certificate: "湖州" alone names none)."""
         out = []
         for m in matches:
-            if m.label == t.REGION and m.key == "other_province":
-                after = norm.text[m.end:m.end + offices.within + max(len(w) for w in offices.then)]
-                word = next((w for w in offices.then if w in after[:offices.within + len(w)]), None)
-                if word:
-                    end = m.end + after.index(word) + len(word)
-                    s, e = norm.span(m.start, end)
-                    out.append(Entity(OUT_OF_SCOPE, norm.text[m.start:end], s, e, norm.original[s:e]))
+            if m.label == t.REGION:
+                s, e = norm.span(m.start, m.end)
+                out.append(Entity(REGION, m.key, s, e, norm.original[s:e]))
         return out
 
     def _identity(self, raw: str, norm: Normalised, matches: list[Match]) -> list[Entity]:
@@ -236,15 +267,15 @@ class EntityReader:
                    and any(text[max(0, m.start - len(n)):m.start] == n for n in NEGATORS_BEFORE)]
         certs = [m for m in matches if m.label == t.CERT and m not in negated]
         training = [m for m in matches if m.label == t.TRAINING and m not in negated]
-        huzhou = [m for m in matches if m.label == t.HUZHOU]
+        huzhou = [h for h in matches if h.label == t.HUZHOU and any(
+            0 <= m.start - h.end <= HUZHOU_BEFORE_TRAINING and not _PUNCTUATION.search(text[h.end:m.start])
+            for m in training)]  # "湖州的培训证"; a place elsewhere in the message is no certificate
         for m in certs:
             out.append(entity(CERTIFICATE, m.key, m, role=GENERIC if m.alias in self.generic else None))
         if training and not any(m.key in ("P", "H") for m in certs):
             key = "H" if huzhou else "training"
             generic = all(m.alias in self.generic for m in training) and not huzhou
             out.append(entity(CERTIFICATE, key, training[0], role=GENERIC if generic else None))
-        if not certs and not training and huzhou and len(text.strip()) <= MAX_OPTION_REPLY:
-            out.append(entity(CERTIFICATE, "H", huzhou[0]))  # "湖州市的" answering "which certificate"
         if not certs and not training:
             national = [m for m in matches if m.label == t.NATIONAL]
             if national:
@@ -416,6 +447,15 @@ class EntityReader:
         if bare:
             return [Entity(ORDINAL, float(bare.group(1)), 0, len(norm.original), norm.original)]
         return []
+
+
+def _of_another_place(m: Match, other_places: list[Entity], norm: Normalised) -> bool:
+    """Say whether a certificate or body word belongs to another place's body named before it ("杭州市监理协会",
+    "上海发的培训证")."""
+    if m.label not in OTHER_PLACE_NAMES:
+        return False
+    s, e = norm.span(m.start, m.end)
+    return any(o.start <= s and (e <= o.end or s - o.end <= OF_ANOTHER_PLACE) for o in other_places)
 
 
 def _drop_nested(matches: list[Match]) -> list[Match]:

@@ -80,6 +80,7 @@ class TermMatcher:
                  naming_labels: frozenset[str] = frozenset(), context_labels: frozenset[str] = frozenset()) -> None:
         self.typos = typos
         self.context_labels = context_labels
+        self.naming_labels = naming_labels
         self.shape_of = {typed: meant for typed, meant in typos.confusable_characters}
         self.by_alias: dict[str, list[Entry]] = defaultdict(list)
         for e in entries:
@@ -137,13 +138,15 @@ class TermMatcher:
         """Return every entry found in text, ordered by position (longest first at a position).
 
         `boundaries` are the word boundaries of the text (jieba's): a two-character fuzzy find must start on one
-        ("当初是" is 当初 | 是, not 初始), and a find with a character dropped or added must start and end on one
-        ("公司名下" is 公司 | 名下, not 公司改名 with 改 dropped).
+        ("当初是" is 当初 | 是, not 初始), a find with a character dropped or added must start and end on one
+        ("公司名下" is 公司 | 名下, not 公司改名 with 改 dropped), and so must a phrasing found by sound or shape
+        ("什么好吃" is 什么 | 好吃, not the phrasing 什么号).
         """
         exact = self._exact(text)
         fuzzy = self._fuzzy(text, exact)
         if boundaries is not None:
-            fuzzy = [m for m in fuzzy if self._on_boundaries(m, boundaries)]
+            fuzzy = [m for m in fuzzy if self._on_boundaries(m, boundaries)
+                     and (self._naming(m.alias, self.naming_labels) or m.end in boundaries)]
         return sorted(exact + fuzzy, key=lambda m: (m.start, -(m.end - m.start), m.label, m.key))
 
     def _blocks(self, exact: Match, fuzzy: Match) -> bool:

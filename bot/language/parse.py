@@ -56,6 +56,7 @@ class Parse:
     correction_field: str | None = None
     trip_situation: str | None = None
     asked_checks: list[str] = field(default_factory=list)  # condition checks asked about themselves
+    regions: list[str] = field(default_factory=list)  # the regions of the places named
 
     @classmethod
     def from_entities(cls, entities: list[dict[str, Any]] | None) -> Parse:
@@ -94,7 +95,16 @@ class Parse:
             correction_field=_first(ents, e.CORRECTION_FIELD),
             trip_situation=_first(ents, e.TRIP_SITUATION),
             asked_checks=_values(ents, e.ASKED_CHECK),
+            regions=_values(ents, e.REGION),
         )
+
+    def names_anything(self, generic_aspects: frozenset[str]) -> bool:
+        """Say whether the message names anything of ours besides words that ask about anything ("多久", "在哪"):
+        a place alone names nothing ("湖州天气怎么样", "杭州到湖州开车多久")."""
+        return bool(self.certificates or self.generic_certificates or self.implied_certificate or self.matters
+                    or self.matter_hint or set(self.aspects) - generic_aspects or self.variants or self.forms
+                    or self.contacts or self.policies or self.topics or self.materials or self.asked_checks
+                    or self.ordinal is not None or self.trip_situation or self.states_facts)
 
     @property
     def states_facts(self) -> bool:

@@ -45,7 +45,7 @@ NAMING_LABELS = frozenset({CERT, TRAINING, MATTER, MATTER_HINT, FORM, CONTACT, V
 CONTEXT_LABELS = frozenset({COMPANY, HUZHOU, RENAME, NATIONAL, MATTER_HINT})
 # A certificate or matter said inside the name of a material or form still counts.
 KEPT_INSIDE_NAMES = frozenset({CERT, TRAINING, NATIONAL, MATTER})
-NAMES_OF_THINGS = frozenset({MATERIAL, MATERIAL_ALTERNATIVE, FORM})
+NAMES_OF_THINGS = frozenset({MATERIAL, MATERIAL_ALTERNATIVE, FORM, ASPECT})  # "怎么变更" still says 变更
 
 # Labels of the lexicon's cue words (matched as typed).
 NEGATION = "NEG"
