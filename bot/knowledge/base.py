@@ -106,6 +106,7 @@ class Matter(Record):
     name: Text
     aliases: tuple[Text, ...]
     covers: dict[Text, tuple[Text, ...]] = {}  # per certificate: the matters a general word ("变更") covers
+    general: StrictBool = False  # a general word: a more specific matter said beside it is the one meant
 
 
 class Material(Record):

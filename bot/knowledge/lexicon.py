@@ -208,9 +208,10 @@ class Names(_Model):
 
 
 class MatterPair(WordPair):
-    """A matter said in two words a few characters apart."""
+    """A matter said in two words a few characters apart (in one clause, unless `across_clauses`)."""
 
     matter: str
+    across_clauses: bool = False  # "证上就一个专业，能再加不": the second word in the next clause
 
 
 class Hints(_Model):

@@ -125,7 +125,7 @@ class EntityReader:
         words = t.dictionary_words(kb, lexicon)
         self.nlp = nlp or t.build_pipeline(words)
         self.kb_matcher = TermMatcher(t.kb_entries(kb, lexicon), lexicon.typos, naming_labels=t.NAMING_LABELS,
-                                      context_labels=t.CONTEXT_LABELS)
+                                      context_labels=t.CONTEXT_LABELS, blocking_labels=frozenset({t.OUT_OF_SCOPE}))
         self.generic = set(lexicon.hints.generic_certificate_words)
         self.cue_matcher = TermMatcher(t.lexicon_entries(lexicon), lexicon.typos, fuzzy=False)
         self.dates = DateReader(lexicon.dates)
@@ -147,7 +147,7 @@ class EntityReader:
         norm = self.normaliser(raw)
         text = norm.text
         words = t.tokens(self.nlp, text)
-        boundaries = frozenset({tok.idx for tok in words} | {tok.idx + len(tok.text) for tok in words})
+        boundaries = _boundaries(words)
         matches = _drop_nested(self.kb_matcher.find(text, boundaries) + self.cue_matcher.find(text))
         asking = tuple(self.lexicon.facts.question_words)
         matches = [m for m in matches if not (m.label == t.HOLDING and text[m.end:].startswith(asking))]
@@ -284,7 +284,8 @@ class EntityReader:
         company = any(m.label == t.COMPANY or (m.label == t.MATTER and m.key == "company_rename") for m in matches)
         for m in renamed:
             out.append(entity(MATTER, "company_rename" if company else "personal_change", m))
-        named_matter = any(m.label in (t.MATTER, t.RENAME) for m in matches)
+        general = {m.key for m in self.kb.matters.values() if m.general}
+        named_matter = any(m.label == t.RENAME or (m.label == t.MATTER and m.key not in general) for m in matches)
         hinted = any(m.label == t.MATTER_HINT for m in matches)
         asked = [m for m in matches if m.label in (t.ASPECT, t.SILENT, t.OUT_OF_SCOPE)]
         open_asks = set(self.lexicon.hints.open_asks)
@@ -299,7 +300,9 @@ class EntityReader:
             elif m.label == t.OUT_OF_SCOPE:
                 out.append(entity(OUT_OF_SCOPE, m.text, m))
         if not named_matter and not hinted:
-            out += self._pairs(norm)
+            paired = self._pairs(norm)
+            if paired:  # "身份证号变更": the pair says which 变更
+                out = [e for e in out if not (e.entity == MATTER and e.value in general)] + paired
         if not named_matter and not hinted and not any(e.entity == MATTER for e in out):
             expiry = next((m for m in matches if m.label in (t.EXPIRY_WORD, t.NEAR_EXPIRY)), None)
             if expiry:
@@ -315,7 +318,8 @@ class EntityReader:
             for first in pair.first:
                 for fm in re.finditer(re.escape(first), text):
                     window = text[fm.end():fm.end() + pair.within]
-                    window = re.split(r"[,，。.;；?？!！\s]", window)[0]
+                    if not pair.across_clauses:
+                        window = re.split(r"[,，。.;；?？!！\s]", window)[0]
                     for then in pair.then:
                         at = window.find(then)
                         if at != -1:
@@ -447,6 +451,16 @@ class EntityReader:
         if bare:
             return [Entity(ORDINAL, float(bare.group(1)), 0, len(norm.original), norm.original)]
         return []
+
+
+def _boundaries(words: Doc) -> frozenset[int]:
+    """Return the word boundaries of a message: jieba's, and every character of a piece jieba made up because it
+    knows no word there (a typo: "想注小" is 想 | 注 | 小, where 注小 may be 注销 misheard)."""
+    out = {tok.idx for tok in words} | {tok.idx + len(tok.text) for tok in words}
+    for tok in words:
+        if len(tok.text) > 1 and not t.known_word(tok.text):
+            out |= set(range(tok.idx, tok.idx + len(tok.text)))
+    return frozenset(out)
 
 
 def _of_another_place(m: Match, other_places: list[Entity], norm: Normalised) -> bool:

@@ -77,8 +77,10 @@ class TermMatcher:
     """Find entries in normalised text, as typed or with the typos the lexicon describes."""
 
     def __init__(self, entries: Iterable[Entry], typos: Typos, *, fuzzy: bool = True,
-                 naming_labels: frozenset[str] = frozenset(), context_labels: frozenset[str] = frozenset()) -> None:
+                 naming_labels: frozenset[str] = frozenset(), context_labels: frozenset[str] = frozenset(),
+                 blocking_labels: frozenset[str] = frozenset()) -> None:
         self.typos = typos
+        self.blocking_labels = blocking_labels  # words that, typed right, no typo reading may contain (out of scope)
         self.context_labels = context_labels
         self.naming_labels = naming_labels
         self.shape_of = {typed: meant for typed, meant in typos.confusable_characters}
@@ -151,12 +153,14 @@ class TermMatcher:
 
     def _blocks(self, exact: Match, fuzzy: Match) -> bool:
         """Say whether a word found as typed rules out a typo reading overlapping it: it does, unless it stands
-        inside the typo reading and is the same kind of word ("合格证" in "陪训合格证") or a context word
-        ("公司" in "公司更铭")."""
+        inside the typo reading and is the same kind of word ("合格证" in "陪训合格证"), a context word ("公司" in
+        "公司更铭"), or any word but a blocking one inside a name misheard or mistyped ("姓名" in "姓名便更")."""
         if not (exact.start < fuzzy.end and fuzzy.start < exact.end):
             return False
         inside = fuzzy.start <= exact.start and exact.end <= fuzzy.end and fuzzy.end - fuzzy.start > exact.end - exact.start
-        return not (inside and (exact.label == fuzzy.label or exact.label in self.context_labels))
+        return not (inside and (exact.label == fuzzy.label or exact.label in self.context_labels
+                                or (self._naming(fuzzy.alias, self.naming_labels) and fuzzy.how in (SOUND, SHAPE)
+                                    and exact.label not in self.blocking_labels)))
 
     @staticmethod
     def _on_boundaries(m: Match, boundaries: frozenset[int]) -> bool:

@@ -187,6 +187,11 @@ def build_pipeline(words: list[str]) -> Language:
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 
+def known_word(word: str) -> bool:
+    """Say whether jieba knows a word (its dictionary, or ours), rather than making it up from unknown characters."""
+    return bool(jieba.dt.FREQ.get(word))
+
+
 def tokens(nlp: Language, text: str) -> Doc:
     """Return the tokens of text (jieba segmentation, domain words whole)."""
     return nlp.make_doc(text)
