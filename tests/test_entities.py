@@ -317,3 +317,19 @@ def test_a_certificate_a_city_association_in_zhejiang_issued_is_no_other_places(
 def test_a_holding_word_before_a_question_word_holds_nothing(reader):
     assert _named(reader, "二建注册在哪里办", "other_registration") == []
     assert _named(reader, "二建还注册在老单位，国家注册转注册能办吗", "other_registration") == ["yes"]
+
+
+# ---------------------------------------------------------------------------------------------- after approval
+@pytest.mark.parametrize("text", ["国注延续的名单公布了，下一步我该干嘛", "转注册审过了 然后要去哪", "专业增加批下来了，后续还得做什么"])
+def test_what_to_do_once_approved_asks_the_step_after_it(reader, text):
+    aspects = _named(reader, text, "aspect")
+    assert "collection" in aspects and "guide" not in aspects and "time" not in aspects
+    assert _named(reader, text, "progress") == []
+
+
+def test_a_question_whether_it_is_approved_stays_a_progress_question(reader):
+    assert _named(reader, "我的延续审核通过了吗", "progress") == ["yes"]
+
+
+def test_a_general_matter_word_beside_a_specific_matter_is_the_specific_one(reader):
+    assert _named(reader, "名字改了以后国注的变更怎么弄", "matter") == ["personal_change"]

@@ -22,6 +22,9 @@ def reading(reader, text: str) -> Reading:
 
 
 @pytest.mark.parametrize(("rule", "intent", "text", "out"), [
+    (routing.an_id_number_is_a_look_up, i.ASK_MATERIALS, "周芳 330502198503120112，补正还要交啥", i.ALL - i.STATUS),
+    (routing.a_position_is_a_choice, i.INFORM_IDENTITY, "2", i.ALL - {i.CHOOSE_OPTION}),
+    (routing.a_position_is_a_choice, i.DENY, "最后一个", i.ALL - {i.CHOOSE_OPTION}),
     (routing.progress_is_a_look_up, i.ASK_GUIDE, "我的延续办好没", i.ALL - i.STATUS),
     (routing.facts_without_an_id_are_a_question, i.CHECK_STATUS, "我老婆帮我去交可以不", i.SMALL_TALK | i.STATUS),
     (routing.finding_out_is_a_question, i.CHECK_STATUS, "审核结果去哪里看", i.SMALL_TALK | i.STATUS),
@@ -36,6 +39,8 @@ def test_each_rule_rules_out_in_its_situation(reader, rule, intent, text, out):
 
 
 @pytest.mark.parametrize(("rule", "intent", "text"), [
+    (routing.an_id_number_is_a_look_up, i.ASK_MATERIALS, "身份证尾号0235，补正还要交啥"),
+    (routing.a_position_is_a_choice, i.ASK_GUIDE, "第二个证书延续怎么办"),
     (routing.progress_is_a_look_up, i.CHECK_STATUS, "我的延续办好没"),
     (routing.progress_is_a_look_up, i.ASK_TIME, "我的延续办好没，还要多久"),
     (routing.facts_without_an_id_are_a_question, i.CHECK_STATUS, "我64岁 330502198503120112"),

@@ -214,11 +214,20 @@ class MatterPair(WordPair):
     across_clauses: bool = False  # "证上就一个专业，能再加不": the second word in the next clause
 
 
+class AspectPair(WordPair):
+    """An aspect asked in two words a few characters apart ("名单公布了…下一步干啥": what comes after approval)."""
+
+    aspect: str
+    across_clauses: bool = False
+    instead_of: Words = []  # entities the pair's words would otherwise make ("审核通过了" is no progress question here)
+
+
 class Hints(_Model):
     """Words that only hint at a matter, certificate words too general to decide scope, more material names."""
 
     matter_hints: dict[str, Words]
     matter_pairs: list[MatterPair]
+    aspect_pairs: list[AspectPair] = []
     expiry_matter: str
     open_asks: Words
     generic_certificate_words: Words

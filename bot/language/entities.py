@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.lexicon import Lexicon
+from bot.knowledge.lexicon import Lexicon, WordPair
 from bot.language import terms as t
 from bot.language.dates import DateMention, DateReader
 from bot.language.matcher import Match, TermMatcher
@@ -48,6 +48,7 @@ SUBMIT_DATE = "submit_date"
 CORRECTION_FIELD = "correction_field"  # a certificate field said to be wrong, other than name/gender/ID number
 BIRTH_DATE = "birth_date"  # the age is counted from it to today
 ID_NUMBER = "id_number"  # value "whole", "partial" or "tail": that an ID number is written, never its digits
+WHOLE, PARTIAL, TAIL = "whole", "partial", "tail"
 PROGRESS = "progress"  # asking where one's own application stands
 ASKED_CHECK = "asked_check"  # a condition check asked about itself ("有没有年龄卡着"): its key
 REGION = "region"  # a place named: huzhou, zhejiang (elsewhere in the province) or other_province
@@ -168,7 +169,7 @@ class EntityReader:
         out += other_places
         out += self._regions(norm, matches)
         out += self._asked_checks(norm)
-        return _dedupe(out)
+        return _dedupe(self._aspect_pairs(norm, out))
 
     def _asked_checks(self, norm: Normalised) -> list[Entity]:
         """Read a question about a condition check itself ("有没有年龄卡着"), by its words as typed."""
@@ -219,12 +220,12 @@ class EntityReader:
         out: list[Entity] = []
         read = idnumber.read_id(raw)
         for s, e in read.spans[:1]:
-            out.append(Entity(ID_NUMBER, "whole" if read.number else "partial", s, e, idnumber.mask_text(raw[s:e])))
+            out.append(Entity(ID_NUMBER, WHOLE if read.number else PARTIAL, s, e, idnumber.mask_text(raw[s:e])))
         tail = next((m for m in matches if m.label == t.ID_TAIL and norm.text[m.end:m.end + 3].lstrip(" 是为:：")[:1].isdigit()),
                     None)
         if tail and not read.spans:  # "身份证尾号0235": whose case it is, by the last digits (the word kept, not them)
             s, e = norm.span(tail.start, tail.end)
-            out.append(Entity(ID_NUMBER, "tail", s, e, norm.original[s:e]))
+            out.append(Entity(ID_NUMBER, TAIL, s, e, norm.original[s:e]))
         for m in matches:
             if m.label == t.PROGRESS:
                 s, e = norm.span(m.start, m.end)
@@ -307,25 +308,33 @@ class EntityReader:
             expiry = next((m for m in matches if m.label in (t.EXPIRY_WORD, t.NEAR_EXPIRY)), None)
             if expiry:
                 out.append(entity(MATTER, self.lexicon.hints.expiry_matter, expiry, role=HINT))
+        if any(x.entity == MATTER and x.value not in general for x in out):  # "改了名字…的变更": the named one
+            out = [x for x in out if not (x.entity == MATTER and x.value in general)]
         if any(m.label == t.MATTER and m.key == "company_rename" for m in matches) or (renamed and company):
             out = [e for e in out if not (e.entity == MATTER and e.value == "change_employer")]
         return out
 
     def _pairs(self, norm: Normalised) -> list[Entity]:
         """Read a matter said in two words a few characters apart ("单位…变到我们公司")."""
-        text = norm.text
         for pair in self.lexicon.hints.matter_pairs:
-            for first in pair.first:
-                for fm in re.finditer(re.escape(first), text):
-                    window = text[fm.end():fm.end() + pair.within]
-                    if not pair.across_clauses:
-                        window = re.split(r"[,，。.;；?？!！\s]", window)[0]
-                    for then in pair.then:
-                        at = window.find(then)
-                        if at != -1:
-                            s, e = norm.span(fm.start(), fm.end() + at + len(then))
-                            return [Entity(MATTER, pair.matter, s, e, norm.original[s:e], HINT)]
+            found = _pair_at(pair, norm.text, pair.across_clauses)
+            if found:
+                s, e = norm.span(found[0], found[3])
+                return [Entity(MATTER, pair.matter, s, e, norm.original[s:e], HINT)]
         return []
+
+    def _aspect_pairs(self, norm: Normalised, out: list[Entity]) -> list[Entity]:
+        """Read an aspect asked in two words apart ("名单公布了…下一步干啥"); within its words it replaces the
+        entities it stands for instead (the whole guide, a progress question)."""
+        for pair in self.lexicon.hints.aspect_pairs:
+            found = _pair_at(pair, norm.text, pair.across_clauses)
+            if found:
+                words = [norm.span(found[0], found[1]), norm.span(found[2], found[3])]
+                out = [x for x in out if not (any(s <= x.start < e for s, e in words) and (
+                    x.entity in pair.instead_of or (x.entity == ASPECT and x.value in pair.instead_of)))]
+                s, e = words[0][0], words[1][1]
+                out.append(Entity(ASPECT, pair.aspect, s, e, norm.original[s:e]))
+        return out
 
     def _materials(self, norm: Normalised, clauses: list[_Clause]) -> list[Entity]:
         out: list[Entity] = []
@@ -451,6 +460,21 @@ class EntityReader:
         if bare:
             return [Entity(ORDINAL, float(bare.group(1)), 0, len(norm.original), norm.original)]
         return []
+
+
+def _pair_at(pair: WordPair, text: str, across_clauses: bool) -> tuple[int, int, int, int] | None:
+    """Return where a pair of words stands in text (start and end of `first`, start and end of the last `then`):
+    `first`, then `then` at most `within` characters after it (in the same clause unless across_clauses)."""
+    for first in pair.first:
+        for fm in re.finditer(re.escape(first), text):
+            window = text[fm.end():fm.end() + pair.within]
+            if not across_clauses:
+                window = _PUNCTUATION.split(window)[0]
+            found = [(at, at + len(then)) for then in pair.then if (at := window.find(then)) != -1]
+            if found:
+                s, e = max(found, key=lambda span: span[1])
+                return fm.start(), fm.end(), fm.end() + s, fm.end() + e
+    return None
 
 
 def _boundaries(words: Doc) -> frozenset[int]:

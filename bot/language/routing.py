@@ -35,6 +35,7 @@ class Reading:
     asked: frozenset[str]  # the aspects it asks (any role)
     tells: bool  # it tells a fact of the person's case (a missing material is one)
     aspect_intents: frozenset[str]  # the intents that ask one aspect (knowledge/aspects.yml)
+    whole_id: bool  # it holds a whole ID number
 
     @classmethod
     def of(cls, entities: Sequence[dict[str, Any]], aspect_intents: frozenset[str]) -> Reading:
@@ -45,7 +46,8 @@ class Reading:
         return cls(names=names,
                    certain=frozenset(str(x.get("entity")) for x in entities if x.get("role") not in UNCERTAIN_ROLES),
                    asked=frozenset(str(x.get("value")) for x in entities if x.get("entity") == e.ASPECT),
-                   tells=tells, aspect_intents=aspect_intents)
+                   tells=tells, aspect_intents=aspect_intents,
+                   whole_id=any(x.get("entity") == e.ID_NUMBER and x.get("value") == e.WHOLE for x in entities))
 
     @property
     def is_question(self) -> bool:
@@ -61,6 +63,21 @@ class Reading:
 
 # A rule: given the intent in question and the reading, the intents the message cannot have (empty: no say).
 Rule = Callable[[str | None, Reading], frozenset[str]]
+
+
+def an_id_number_is_a_look_up(intent: str | None, r: Reading) -> frozenset[str]:
+    """"李娜 3305…，补正要补啥？": a whole ID number makes a look-up, whatever else is asked (the report then
+    answers that too)."""
+    if r.whole_id and intent not in i.STATUS:
+        return i.ALL - i.STATUS
+    return frozenset()
+
+
+def a_position_is_a_choice(intent: str | None, r: Reading) -> frozenset[str]:
+    """"3", "第二个": a short reply naming a position and nothing else picks an option."""
+    if e.ORDINAL in r.names and not r.names & {e.CERTIFICATE, e.MATTER} and intent != i.CHOOSE_OPTION:
+        return i.ALL - {i.CHOOSE_OPTION}
+    return frozenset()
 
 
 def progress_is_a_look_up(intent: str | None, r: Reading) -> frozenset[str]:
@@ -118,6 +135,8 @@ def a_question_is_no_small_talk_or_look_up(intent: str | None, r: Reading) -> fr
 
 
 RULES: tuple[Rule, ...] = (
+    an_id_number_is_a_look_up,
+    a_position_is_a_choice,
     progress_is_a_look_up,
     facts_without_an_id_are_a_question,
     finding_out_is_a_question,
