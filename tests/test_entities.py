@@ -320,7 +320,8 @@ def test_a_holding_word_before_a_question_word_holds_nothing(reader):
 
 
 # ---------------------------------------------------------------------------------------------- after approval
-@pytest.mark.parametrize("text", ["国注延续的名单公布了，下一步我该干嘛", "转注册审过了 然后要去哪", "专业增加批下来了，后续还得做什么"])
+@pytest.mark.parametrize("text", ["国注延续的名单公布了，下一步我该干嘛", "转注册审过了 然后要去哪",
+                                  "专业增加批下来了，后续还得做什么"])
 def test_what_to_do_once_approved_asks_the_step_after_it(reader, text):
     aspects = _named(reader, text, "aspect")
     assert "collection" in aspects and "guide" not in aspects and "time" not in aspects
