@@ -85,9 +85,9 @@ def build_checklist(kb: KnowledgeBase, code: str) -> Answer:
     if forms:
         sections.append(Section("forms", words["forms"], items=[
             Item(parts.say("checklist.form", key=key, title=kb.forms[key].title), form=key) for key in forms]))
-    visits = parts.visits_section(p, words["trips"])
-    visits.items += parts.who_items(p)
-    sections += [_place(parts, p), _time(parts, p), visits, *parts.follow_on_section(p)]
+    # the steps in the seed's words say who may go (or the line says the seed does not); 本人 only: 受理条件
+    sections += [_place(parts, p), _time(parts, p), parts.visits_section(p, words["trips"]),
+                 *parts.follow_on_section(p)]
     notes = kb.notes_for(code)
     if notes:
         sections.append(Section("notes", words["notes"], items=[Item(n.text) for n in notes]))
