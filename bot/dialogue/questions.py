@@ -388,8 +388,8 @@ class QuestionAnswerer:
             proc = self.kb.procedures[d.codes[0]]
             facts = facts_of(parse, proc, today) if parse.states_facts else None
             aspects = list(dict.fromkeys(RENDERED_AS.get(x, x) for x in d.aspects))
-            asked = d.variant or next(iter(parse.variants), None)  # a case the procedures lack is said so
-            out = [a.procedure(d.codes, aspects, asked, facts=facts)]
+            lacking = next((v for v in parse.variants if self.kb.case_notes(d.codes, v)), None)
+            out = [a.procedure(d.codes, aspects, d.variant or lacking, facts=facts)]  # a case they lack: said so
             out += [a.form(key) for key in d.keys]
             out += [a.policy(k, situation=parse.trip_situation) for k in d.policies]
             return out + [a.silent(topic, d.codes) for topic in d.unsaid]
