@@ -49,6 +49,7 @@ def test_verbatim_fields_are_the_seeds_words(kb):
         verbatim = [*proc.steps, *(c.text for c in proc.conditions)]
         verbatim += [v.who for v in proc.visits if v.who] + [v.when for v in proc.visits if v.when]
         verbatim += [proc.printing.text] if proc.printing else []
+        verbatim += [proc.warning] if proc.warning else []
         if proc.certificate != "N":  # the national seed lists materials inside sentences
             verbatim += [m.text for m in proc.all_materials()]
         for text in verbatim:
@@ -122,12 +123,32 @@ def test_every_check_a_fact_settles_has_a_question(kb):
     assumed_only = {"has_certificate", "reason", "correction_scope"}
     for check in kb.checks.values():
         assert (check.question is None) == (check.key in assumed_only), check.key
-    assert all(c.question == kb.checks[c.check].question for p in kb.procedures.values() for c in p.conditions)
+    own = {("P-CHANGE-COMPANY-NAME", "employer_scope")}  # a rename has no new employer: asked in its own words
+    assert all(c.question == kb.checks[c.check].question for p in kb.procedures.values() for c in p.conditions
+               if (p.code, c.check) not in own)
 
 
 def test_forms_one_to_six_with_fields(kb):
     assert list(kb.forms) == ["附件一", "附件二", "附件三", "附件四", "附件五", "附件六"]
     assert all(f.fields for f in kb.forms.values())
+
+
+def test_each_form_is_handed_in_with_the_signatures_on_it_but_the_association_s(kb):
+    for f in kb.forms.values():
+        assert f.handed_in_with == tuple(s for s in f.signatures if "协会意见" not in s), f.key
+        seed = seed_text(f.source)
+        assert all(("签字" if "签字" in s else "盖章" if "盖章" in s else "公章") in seed for s in f.handed_in_with)
+
+
+def test_a_form_handed_in_with_a_signature_it_lacks_is_named(tmp_path):
+    copy = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, copy)
+    path = copy / "forms.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    handed_in_with: [填报单位盖章]\n", "    handed_in_with: [法人签字]\n", 1),
+                    encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"forms\[附件二\].*handed_in_with"):
+        load_knowledge(copy)
 
 
 def test_summary_forms_have_a_table_and_the_others_a_paragraph(kb):

@@ -6,7 +6,7 @@ import pytest
 
 from bot.knowledge.base import default_knowledge
 from bot.knowledge.lexicon import EMPLOYER_REGIONS
-from bot.rules.onetrip import ASSUMED, FAILS, NOT_YET, UNCLEAR, Facts, decide, questions_for
+from bot.rules.onetrip import ASSUMED, FAILS, MOOT, NOT_YET, UNCLEAR, Facts, Question, decide, questions_for
 
 KB = default_knowledge()
 CODES = sorted(KB.procedures)
@@ -33,7 +33,7 @@ def good(**changes: object) -> Facts:
 def test_complete_case_takes_the_visits_the_seed_gives(code):
     proc = KB.procedures[code]
     verdict = decide(proc, good(), proc.variants[0].key if len(proc.variants) > 1 else None)
-    assert verdict.kind == {0: "zero", 1: "one", 2: "two_visits"}[proc.trips]
+    assert verdict.kind == {0: "zero", 1: "one"}.get(proc.path_trips[0], "two_visits")
     assert verdict.visits == proc.visits
     if proc.visits:
         assert [m.id for m in verdict.bring] == [m.id for m in proc.variants[0].materials]
@@ -86,8 +86,8 @@ def test_every_employer_region_is_decided():
 def test_employer_question_then_its_follow_up():
     proc = KB.procedures["P-CHANGE-EMPLOYER"]
     scope = proc.condition("employer_scope")
-    assert scope.question in questions_for(proc, good(employer_region=None))
-    assert scope.follow_up in questions_for(proc, good(employer_region="other_province"))
+    assert Question("condition", scope.question) in questions_for(proc, good(employer_region=None))
+    assert Question("condition", scope.follow_up) in questions_for(proc, good(employer_region="other_province"))
     assert not questions_for(proc, good())
 
 
@@ -127,19 +127,21 @@ def test_open_facts_are_asked_until_final(code):
 def test_the_deciding_questions_in_order():
     checks = KB.checks
     renew = questions_for(KB.procedures["H-RENEW"], Facts())
-    assert renew[:3] == [checks["within_validity"].question, checks["max_age"].question, checks["renew_window"].question]
-    assert renew[3].startswith("以下材料是否都已备齐？") and "监理工程师延续汇总表（附件六）" in renew[3] and len(renew) == 4
+    assert [q.text for q in renew[:3]] == [checks[c].question for c in ("within_validity", "max_age", "renew_window")]
+    assert renew[3] == Question("materials", options=tuple(m.text for m in KB.procedures["H-RENEW"].materials()))
+    assert len(renew) == 4
     assert questions_for(KB.procedures["N-CANCEL"], Facts(all_ready=True)) == []
-    assert questions_for(KB.procedures["P-CANCEL"], Facts(all_ready=True)) == [checks["in_person"].question]
-    assert questions_for(KB.procedures["H-RENEW"], good(age=None)) == [checks["max_age"].question]
+    in_person = Question("condition", checks["in_person"].question)
+    assert questions_for(KB.procedures["P-CANCEL"], Facts(all_ready=True)) == [in_person]
+    assert questions_for(KB.procedures["H-RENEW"], good(age=None)) == [Question("condition", checks["max_age"].question)]
     assert questions_for(KB.procedures["P-RENEW"], Facts()) == []
     partly = questions_for(KB.procedures["H-RENEW"], good(all_ready=False, have={"renew_summary"}))
-    assert partly == ["以下材料是否都已备齐？\n- 监理工程师延续汇总表（附件六）\n- 《监理工程师培训合格证》原件"]
+    assert partly == [Question("materials", options=("监理工程师延续汇总表（附件六）", "《监理工程师培训合格证》原件"))]
 
 
 def test_variant_is_asked_and_implied_by_the_materials_named():
     proc = KB.procedures["P-CORRECT"]
-    assert any("姓名、性别勘误" in q and "身份证号勘误" in q for q in questions_for(proc, good()))
+    assert Question("variant", options=("姓名、性别勘误", "身份证号勘误")) in questions_for(proc, good())
     verdict = decide(proc, good(all_ready=False, have={"correct_form", "id_copy"}, missing={"police_proof"}))
     assert verdict.variant == "id_number" and [m.id for m in verdict.missing] == ["police_proof"]
 
@@ -158,3 +160,37 @@ def test_final_turns_open_conditions_into_assumptions():
     proc = KB.procedures["H-RENEW"]
     verdict = decide(proc, Facts(all_ready=True), final=True)
     assert {f.outcome for f in verdict.findings} == {ASSUMED} and not verdict.questions
+
+
+def test_an_expired_certificate_is_not_also_assumed_within_the_renewal_window():
+    """Issue 18.16: "不符合：证书在有效期内" then "假定您符合：到期前三个月内" contradicted itself."""
+    for code in ("H-RENEW", "N-RENEW"):
+        proc = KB.procedures[code]
+        for facts in (Facts(within_validity=False, age=50), Facts(months_to_expiry=-2, age=50)):
+            verdict = decide(proc, facts, final=True)
+            window = next(f for f in verdict.findings if f.condition.check == "renew_window")
+            assert verdict.kind == "cannot" and window.outcome == MOOT
+            assert window.condition not in verdict.assumed and window not in verdict.reasons
+
+
+def test_alternatives_are_one_condition_met_by_either():
+    """Issue 18.14: 注销's two reasons are alternatives (离开监理行业 … or 其他原因)."""
+    proc = KB.procedures["P-CANCEL"]
+    reasons = [c for c in proc.conditions if c.one_of]
+    assert [c.text for c in reasons] == ["离开监理行业，不再从事监理工作", "其他原因申请注销的"]
+    verdict = decide(proc, Facts(proxy=False, all_ready=True), final=True)
+    assert verdict.kind == "one" and {f.outcome for f in verdict.findings if f.condition.one_of} == {ASSUMED}
+
+
+def test_a_final_step_that_starts_another_procedure_counts_its_visits():
+    """Issue 18.13: 身份证、姓名等其他变更 is one visit, then a 遗失补办 of one or two more."""
+    proc = KB.procedures["N-PERSONAL-CHANGE"]
+    assert proc.trips == 1 and proc.path_trips == (2, 3)
+    assert decide(proc, good(), final=True).kind == "two_visits"
+
+
+def test_a_rename_is_not_asked_about_a_new_employer():
+    """Issue 18.15: a company rename has no new employer; its question names the renamed company."""
+    scope = KB.procedures["P-CHANGE-COMPANY-NAME"].condition("employer_scope")
+    assert "新聘用单位" not in scope.question and "更名" in scope.question
+    assert scope.text == KB.procedures["P-CHANGE-EMPLOYER"].condition("employer_scope").text

@@ -473,3 +473,12 @@ def test_a_stated_age_asks_the_age_check_too(talk, kb):
     talk2 = Talk(talk.reader, talk.qa)
     d2 = talk2.say("湖州培训证延续，我今年60，能办吗")
     assert not d2.unsaid
+
+
+def test_a_case_the_certificate_lacks_is_answered_as_outside_the_documents(talk, kb):
+    """Issue 18.3: the national documents describe only a lost certificate; a damaged one is said to be outside."""
+    note = next(n.text for n in kb.notes if n.key == "national_damaged")
+    talk.say("注册监理工程师的注册证书被水泡烂了，要准备哪些东西")
+    assert talk.text.count(note) == 1 and kb.contacts["registration_review"].phones[0] in talk.text
+    talk.say("注册监理工程师的注册证书找不到了，要准备哪些东西")
+    assert note not in talk.text

@@ -1,133 +1,100 @@
-"""Build a procedure's take-along checklist (材料, 表格, 地点, 时间, 跑几次) from the knowledge base.
+"""Build a procedure's take-along checklist (条件, 材料, 表格, 地点, 时间, 跑几次) from the knowledge base.
 
 The checklist is an `Answer`: the printable page and the staff console render its sections, and its
 `text()` is what the console copies for reading out on the phone or pasting into a message. It carries
-nothing personal. The words that label structured fields come from knowledge/labels.yml.
+nothing personal. Its headings and labels come from knowledge/labels.yml; its line above the title says
+what the procedure's own text says of its visits ("最多跑一次" only where the seed uses the term).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
-
 from bot.answers.model import Answer, Item, Section
 from bot.answers.parts import Parts, phones_of
-from bot.knowledge.base import KNOWLEDGE_DIR, KnowledgeBase, KnowledgeError, Material, Procedure, read_mapping
-
-LABELS_FILE = "labels.yml"
-CHECKLIST_LABELS = ("matter", "materials", "uploads", "collection", "forms", "place", "address", "person", "phones",
-                    "time", "deadlines", "printing", "trips", "notes", "made")
+from bot.knowledge.base import KnowledgeBase, Material, Procedure
 
 
-@dataclass(frozen=True)
-class Labels:
-    """The words for how a material is provided, whether it is returned, how many visits, and the headings."""
-
-    provide: dict[str | None, str]
-    returned: dict[bool | None, str]
-    checklist: dict[str, str]
-
-    def material(self, material: Material) -> str:
-        """Return a material's line: its text, how to provide it, and whether it comes back."""
-        return f"{material.text}——{self.provide[material.provide]}；{self.returned[material.returned]}"
+def _item(parts: Parts, m: Material) -> Item:
+    """Return a material's tick box: its text, what a form must carry, how to provide it, whether it comes back."""
+    labels = parts.kb.labels
+    text = parts.say("checklist.material", text=m.text, provide=labels.provide[m.provide],
+                     returned=labels.returned[m.returned]) + parts.signing(m, "checklist.signing")
+    return Item(text, provide=m.provide, returned=m.returned, form=m.form, checkable=True)
 
 
-def _words(data: dict[str, Any], key: str, expected: tuple[Any, ...]) -> dict[Any, str]:
-    """Return one mapping of labels.yml keyed by `expected`, failing on a missing or empty label."""
-    table = data.get(key)
-    if not isinstance(table, dict):
-        raise KnowledgeError(LABELS_FILE, key, "must map each value to its label")
-    by_text = {str(k).lower(): v for k, v in table.items()}
-    words = {}
-    for value in expected:
-        label = by_text.get("null" if value is None else str(value).lower())
-        if not isinstance(label, str) or not label.strip():
-            raise KnowledgeError(LABELS_FILE, f"{key}.{'null' if value is None else value}", "must be a label")
-        words[value] = label
-    return words
+def _kicker(parts: Parts, p: Procedure) -> str:
+    """Say what kind of checklist this is: 最多跑一次 where the seed says so, else the visits the seed describes."""
+    if parts.kb.one_trip_covers(p):
+        return parts.say("checklist.kicker_one_trip")
+    return parts.say("checklist.kicker_visits", place=parts.kb.contacts[p.handler].name, count=parts.path_count(p))
 
 
-def load_labels(directory: Path | str = KNOWLEDGE_DIR) -> Labels:
-    """Load knowledge/labels.yml, raising KnowledgeError naming the missing label."""
-    data = read_mapping(Path(directory), LABELS_FILE)
-    return Labels(
-        provide=_words(data, "provide", ("original", "copy", "copy_checked", "original_or_copy", None)),
-        returned=_words(data, "returned", (True, False, None)),
-        checklist=_words(data, "checklist", CHECKLIST_LABELS),
-    )
+def _conditions(parts: Parts, p: Procedure) -> Section:
+    heading = parts.kb.labels.checklist["conditions"]
+    if not p.conditions:
+        return Section("conditions", heading, parts.say("checklist.no_conditions"))
+    return Section("conditions", heading, items=[Item(line) for line in parts.condition_lines(p.conditions)])
 
 
-@lru_cache(maxsize=1)
-def default_labels() -> Labels:
-    """Return the labels in knowledge/, loaded once per process."""
-    return load_labels()
-
-
-def _materials(p: Procedure, labels: Labels) -> list[Section]:
-    heading = labels.checklist["materials"]
+def _materials(parts: Parts, p: Procedure) -> list[Section]:
+    heading = parts.kb.labels.checklist["materials"]
     return [
-        Section("materials", f"{heading}（{v.name}）" if len(p.variants) > 1 else heading,
-                items=[Item(labels.material(m), provide=m.provide, returned=m.returned, form=m.form, checkable=True)
-                       for m in v.materials])
+        Section("materials", parts.say("checklist.case", heading=heading, case=v.name) if len(p.variants) > 1
+                else heading, items=[_item(parts, m) for m in v.materials])
         for v in p.variants
     ]
 
 
-def _place(kb: KnowledgeBase, p: Procedure, labels: Labels) -> Section:
-    contact = kb.contacts[p.handler]
-    words = labels.checklist
+def _place(parts: Parts, p: Procedure) -> Section:
+    contact = parts.kb.contacts[p.handler]
+    words = parts.kb.labels.checklist
     lines = [contact.name]
     if contact.address:
-        lines.append(f"{words['address']}：{contact.address}")
+        lines.append(parts.say("checklist.field", label=words["address"], value=contact.address))
     if contact.person:
-        lines.append(f"{words['person']}：{contact.person}")
+        lines.append(parts.say("checklist.field", label=words["person"], value=contact.person))
     if contact.phones:
-        lines.append(f"{words['phones']}：" + "、".join(contact.phones))
+        lines.append(parts.say("checklist.field", label=words["phones"], value=parts.say("join.list").join(contact.phones)))
     if contact.note:
         lines.append(contact.note)
     return Section("place", words["place"], "\n".join(lines))
 
 
-def _time(p: Procedure, labels: Labels) -> Section:
-    words = labels.checklist
+def _time(parts: Parts, p: Procedure) -> Section:
+    """Give the seed's time lines and printing line, as the seed words them (no count of our own)."""
+    words = parts.kb.labels.checklist
     lines = list(p.time.text)
-    for d in p.deadlines:
-        start = "受理后" if d.from_acceptance else "（文件没有写明从哪天起算）"
-        lines.append(f"{words['deadlines']}：{d.name} {start}{d.working_days}个工作日" if d.from_acceptance
-                     else f"{words['deadlines']}：{d.name} {d.working_days}个工作日{start}")
     if p.printing:
-        lines.append(f"{words['printing']}：{p.printing.text}")
+        lines.append(parts.say("checklist.field", label=words["printing"], value=p.printing.text))
     return Section("time", words["time"], "\n".join(lines))
 
 
-def build_checklist(kb: KnowledgeBase, code: str, labels: Labels | None = None) -> Answer:
-    """Return the checklist of one procedure: what to bring, the forms, where, how long and how many visits."""
-    labels = labels or default_labels()
-    words = labels.checklist
+def build_checklist(kb: KnowledgeBase, code: str) -> Answer:
+    """Return the checklist of one procedure: conditions, what to bring, forms, where, how long, how many visits."""
+    words = kb.labels.checklist
     p = kb.procedures[code]
     parts = Parts(kb)
-    sections = [Section("summary", words["matter"], p.summary), *_materials(p, labels)]
+    sections = [Section("summary", words["matter"], p.summary), *parts.warning_section(p), _conditions(parts, p),
+                *_materials(parts, p), *parts.policy_sections(p)]
     if p.uploads:
-        sections.append(Section("process", words["uploads"], p.uploads))
+        sections.append(Section("uploads", words["uploads"], p.uploads))
     for v in p.visits[1:]:
         if v.bring:
-            sections.append(Section("collection", f"{words['collection']}（{v.name}）",
-                                    items=[Item(labels.material(m), provide=m.provide, returned=m.returned,
-                                                checkable=True) for m in v.bring]))
+            sections.append(Section("collection", parts.say("checklist.case", heading=words["collection"], case=v.name),
+                                    items=[_item(parts, m) for m in v.bring]))
     forms = list(dict.fromkeys(m.form for v in p.variants for m in v.materials if m.form))
     if forms:
-        sections.append(Section("forms", words["forms"],
-                                items=[Item(f"{key}《{kb.forms[key].title}》", form=key) for key in forms]))
-    visits = parts.visits_section(p, words["trips"])
-    visits.items += parts.who_items(p)
-    sections += [_place(kb, p, labels), _time(p, labels), visits, *parts.follow_on_section(p)]
+        sections.append(Section("forms", words["forms"], items=[
+            Item(parts.say("checklist.form", key=key, title=kb.forms[key].title), form=key) for key in forms]))
+    # the steps in the seed's words say who may go (or the line says the seed does not); 本人 only: 受理条件
+    sections += [_place(parts, p), _time(parts, p), parts.visits_section(p, words["trips"]),
+                 *parts.follow_on_section(p)]
     notes = kb.notes_for(code)
     if notes:
         sections.append(Section("notes", words["notes"], items=[Item(n.text) for n in notes]))
+    others = [c for c in kb.contacts_for(p) if c.key != p.handler]  # the handler's phones are under 办理地点
+    if others:
+        sections.append(parts.call_section(others, heading=words["calls"]))
     contacts = [kb.contacts[p.handler], *kb.contacts_for(p)]
-    return Answer(
-        kind="checklist", title=p.title, sections=sections, source=kb.cite(p.source), procedures=[code],
-        forms=forms, phones=phones_of(contacts),
-    )
+    return parts.answer("checklist", p.title, sections, sources=[p.source, *parts.policy_sources(p)], procedures=[code],
+                        forms=forms,
+                        phones=phones_of(contacts), kicker=_kicker(parts, p))

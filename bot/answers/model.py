@@ -84,10 +84,13 @@ class Answer:
     forms: list[str] = field(default_factory=list)  # 附件 keys named in the answer
     verdict: str | None = None  # zero | one | two_visits | not_yet | cannot | unclear | ask (verdict answers only)
     buttons: list[Button] = field(default_factory=list)
+    cite: str = ""  # the citation line as the text says it (labels.yml), built from `source`
+    kicker: str = ""  # a line above the title: what kind of page this is (the checklist's "办事清单 · …")
 
     def text(self) -> str:
         """Return the answer as plain text, as the REST and WeChat channels show it."""
-        parts: list[str] = [f"【{self.title}】"] if self.title else []
+        parts: list[str] = [self.kicker] if self.kicker else []
+        parts += [f"【{self.title}】"] if self.title else []
         for s in self.sections:
             lines = [s.heading] if s.heading else []
             if s.text:
@@ -95,8 +98,8 @@ class Answer:
             lines += [f"{i}. {item.text}" if len(s.items) > 1 else item.text for i, item in enumerate(s.items, 1)]
             if lines:
                 parts.append("\n".join(lines))
-        if self.source:
-            parts.append(f"（依据：{self.source}）")
+        if self.cite:
+            parts.append(self.cite)
         return "\n".join(parts)
 
     def payload(self) -> dict[str, Any]:

@@ -1,7 +1,8 @@
-"""Render every answer in Chinese from knowledge-base records; no fact is written here."""
+"""Render every answer in Chinese from knowledge-base records; no fact and no phrase is written here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,7 @@ class Answers:
     def __init__(self, kb: KnowledgeBase, calendar: WorkCalendar | None = None) -> None:
         self.kb = kb
         self.parts = Parts(kb)
+        self.say = self.parts.say
         self.verdicts = VerdictAnswers(self.parts)
         self.procedures = ProcedureAnswers(self.parts, self.verdicts)
         self.statuses = StatusAnswers(self.parts, calendar or WorkCalendar(kb.holidays))
@@ -34,9 +36,9 @@ class Answers:
         """Answer aspects of procedures; [] or ["guide"] gives the whole guide."""
         return self.procedures.answer(codes, aspects, variant, facts=facts)
 
-    def verdict(self, proc: Procedure, verdict: Verdict) -> Answer:
-        """Say a one-trip verdict of any kind."""
-        return self.verdicts.answer(proc, verdict)
+    def verdict(self, proc: Procedure, verdict: Verdict, aspects: Sequence[str] = ()) -> Answer:
+        """Say a one-trip verdict of any kind; `aspects` asked beside it (collection, time) join the verdict line."""
+        return self.verdicts.answer(proc, verdict, aspects)
 
     def status_report(self, records: list[ApplicationRecord], id_masked: str, *, today: date) -> Answer:
         """Report every application of one person."""
@@ -50,14 +52,15 @@ class Answers:
     def form(self, key: str) -> Answer:
         """Describe a form: its 附件 number and title, what uses it, its fields and signatures."""
         f = self.kb.forms[key]
-        sections = [Section("forms", heading="用于：", items=[Item(self.kb.procedures[c].title) for c in f.used_by])]
+        sections = [Section("forms", heading=self.say("form.used_by"),
+                            items=[Item(self.kb.procedures[c].title) for c in f.used_by])]
         if set(f.names_in_text) - {f.title}:
-            sections.append(Section("forms", heading="办理事项中的名称：", items=[Item(n) for n in f.names_in_text]))
-        sections.append(Section("forms", heading="需要填写：", items=[Item(x) for x in f.fields]))
+            sections.append(Section("forms", heading=self.say("form.names"), items=[Item(n) for n in f.names_in_text]))
+        sections.append(Section("forms", heading=self.say("form.fields"), items=[Item(x) for x in f.fields]))
         if f.signatures:
-            sections.append(Section("forms", heading="签字盖章：", items=[Item(x) for x in f.signatures]))
-        return Answer("form", f"{f.key}《{f.title}》", sections, source=self.parts.cite(f.source),
-                      procedures=list(f.used_by), forms=[f.key])
+            sections.append(Section("forms", heading=self.say("form.signatures"), items=[Item(x) for x in f.signatures]))
+        return self.parts.answer("form", self.say("form.title", key=f.key, title=f.title), sections, sources=[f.source],
+                                 procedures=list(f.used_by), forms=[f.key])
 
     def material(self, ids: list[str]) -> Answer:
         """Say which procedures ask for a material, in each one's words, and whom to ask about the rest."""
@@ -66,19 +69,22 @@ class Answers:
         procs = [p for p in self.kb.procedures.values() if p.code in asking]
         for p in procs:
             texts = [m.text for v in p.variants for m in v.materials if m.id in ids]
-            texts += [f"{v.name}时：{m.text}" for v in p.visits for m in v.bring if m.id in ids]
-            sections.append(Section("materials", heading=f"{p.title}：", items=[Item(t) for t in dict.fromkeys(texts)]))
+            texts += [self.say("material.on_visit", visit=v.name, material=m.text)
+                      for v in p.visits for m in v.bring if m.id in ids]
+            sections.append(Section("materials", heading=self.say("material.procedure", title=p.title),
+                                    items=[Item(t) for t in dict.fromkeys(texts)]))
         contacts = self._contacts_for([p.code for p in procs])
-        sections += [Section("notes", text="文件对这项材料只写了以上内容，没有写明的细节我不能替您猜测。"),
-                     self.parts.call_section(contacts, heading="可以咨询：")]
-        return Answer("material", "需要这项材料的办理事项", sections, phones=phones_of(contacts),
-                      source=self.parts.cite(*(p.source for p in procs)), procedures=[p.code for p in procs])
+        sections += [Section("notes", text=self.say("material.only_this")),
+                     self.parts.call_section(contacts, heading=self.say("fallback.heading"))]
+        return self.parts.answer("material", self.say("material.title"), sections, phones=phones_of(contacts),
+                                 sources=[p.source for p in procs], procedures=[p.code for p in procs])
 
     def contact(self, keys: list[str]) -> Answer:
         """Describe contacts: what each handles, address, person, phones."""
         contacts = [self.kb.contacts[k] for k in keys]
-        return Answer("contact", "、".join(c.name for c in contacts), [self.parts.contact_section(c) for c in contacts],
-                      phones=phones_of(contacts), source=self.parts.cite(*(c.source for c in contacts)))
+        return self.parts.answer("contact", self.say("join.list").join(c.name for c in contacts),
+                                 [self.parts.contact_section(c) for c in contacts], phones=phones_of(contacts),
+                                 sources=[c.source for c in contacts])
 
     def policy(self, key: str, situation: str | None = None) -> Answer:
         """State a policy in the seed's words; for 不算多跑, say which listed case the situation is, if known."""
@@ -89,37 +95,38 @@ class Answers:
             sections = [Section("text", text=p.text)]
             if key == definition.key and definition.outside_note:
                 sections.append(Section("notes", text=definition.outside_note))
-            return Answer("policy", p.title, sections + self.parts.notes_section(notes), source=self.parts.cite(p.source))
+            return self.parts.answer("policy", p.title, sections + self.parts.notes_section(notes), sources=[p.source])
         cases = {c.key: c for c in p.exceptions}
-        names = "、".join(c.name for c in p.exceptions)
+        names = self.say("join.list").join(c.name for c in p.exceptions)
         sections, contacts = [], []
         if situation in cases:
-            sections.append(Section("verdict", text=f"您的情况属于文件列出的“{cases[situation].name}”，不算多跑。"))
+            sections.append(Section("verdict", text=self.say("policy.listed_case", case=cases[situation].name)))
         elif situation == COMPLETE:
             handlers = dict.fromkeys(q.handler for q in self.kb.procedures.values() if self.kb.one_trip_covers(q))
             contacts = [self.kb.contacts[h] for h in handlers]
-            sections.append(Section("verdict", text=f"您说的是{definition.when}时仍被要求再跑：这不属于文件列出的不算多跑的"
-                                                     f"情况（{names}）。文件对“最多跑一次”的定义见下；如被要求再跑，可以咨询协会。"))
-        sections += [Section("summary", heading=f"{definition.title}：", text=definition.text),
-                     Section("text", heading=f"{p.title}：", text=p.text)]
+            sections.append(Section("verdict", text=self.say("policy.complete_sent_back", when=definition.when,
+                                                             cases=names)))
+        sections += [Section("summary", heading=self.say("policy.part", title=definition.title), text=definition.text),
+                     Section("text", heading=self.say("policy.part", title=p.title), text=p.text)]
         if situation not in cases and situation != COMPLETE:
-            sections.append(Section("questions", heading="您的情况属于哪一种？",
-                                    items=[Item(f"{c.name}：不算多跑") for c in p.exceptions]
-                                    + [Item(f"{definition.when}时仍被要求再跑：不属于以上情况")]))
+            sections.append(Section("questions", heading=self.say("policy.which_case"),
+                                    items=[Item(self.say("policy.case", case=c.name)) for c in p.exceptions]
+                                    + [Item(self.say("policy.case_complete", when=definition.when))]))
         if definition.outside_note:
             sections.append(Section("notes", text=definition.outside_note))
         if contacts:
             sections.append(self.parts.call_section(contacts))
-        return Answer("policy", p.title, sections + self.parts.notes_section(notes), phones=phones_of(contacts),
-                      source=self.parts.cite(definition.source, p.source))
+        return self.parts.answer("policy", p.title, sections + self.parts.notes_section(notes), phones=phones_of(contacts),
+                                 sources=[definition.source, p.source])
 
     # ------------------------------------------------------------------ clarifying
     def clarify_certificate(self, options: list[str], matter: str | None) -> Answer:
         """Ask which certificate a question is about, with one button each."""
-        what = self.kb.matters[matter].name if matter else "这项业务"
+        what = self.kb.matters[matter].name if matter else self.say("clarify.this_matter")
         buttons = [Button(self._certificate_choice(k, matter), self.kb.certificates[k].name) for k in options]
-        section = Section("text", text=f"请问您要办理{what}的是哪一种证书？", items=[Item(b.title) for b in buttons])
-        return Answer("clarify", sections=[section], buttons=buttons)
+        section = Section("text", text=self.say("clarify.which_certificate", matter=what),
+                          items=[Item(b.title) for b in buttons])
+        return self.parts.answer("clarify", sections=[section], buttons=buttons)
 
     def _certificate_choice(self, key: str, matter: str | None) -> str:
         """Name a certificate as a choice; a training certificate whose procedure the other one shares names both."""
@@ -127,8 +134,8 @@ class Answers:
         for proc in self.kb.find(key, matter) if matter else []:
             alike = [p for p in self.kb.procedures.values() if p.same_as == proc.code]
             if alike:
-                others = "、".join(self.kb.certificates[p.certificate].name for p in alike)
-                return f"{name}或{others}（两者此项办理要求相同）"
+                others = self.say("join.list").join(self.kb.certificates[p.certificate].name for p in alike)
+                return self.say("clarify.alike_choice", name=name, others=others)
         return name
 
     def clarify_matter(self, certificate: str | None, aspects: list[str] | tuple[str, ...] = ()) -> Answer:
@@ -137,46 +144,48 @@ class Answers:
         sections = []
         if certificate is None:
             buttons = [Button(c.name, c.name) for c in self.kb.certificates.values()]
-            text = "请问您咨询的是哪一种证书的哪项业务？可以先选证书："
+            text = self.say("clarify.which_certificate_first")
         else:
             cert = self.kb.certificates[certificate]
             buttons = [Button(p.title, p.title) for p in self.kb.procedures.values() if p.certificate == certificate]
-            text = f"{cert.name}可以办理以下事项，请问您要办哪一项？"
+            text = self.say("clarify.which_matter", certificate=cert.name)
             if "forms" in aspects and cert.forms_note:
-                sections.append(Section("forms", heading=f"{cert.name}的申请表：", text=cert.forms_note))
-                text = "如需某一事项的材料和步骤，请选择："
+                sections.append(Section("forms", heading=self.say("clarify.forms_of", certificate=cert.name),
+                                        text=cert.forms_note))
+                text = self.say("clarify.choose_for_more")
         sections.append(Section("text", text=text, items=[Item(b.title) for b in buttons]))
-        return Answer("clarify", sections=sections, buttons=buttons)
+        return self.parts.answer("clarify", sections=sections, buttons=buttons)
 
     # ------------------------------------------------------------------ what the documents do not answer
     def no_such_procedure(self, matter: str, certificate: str | None) -> Answer:
         """Say the documents have no such procedure, list what they do have, and whom to call."""
         what = self.kb.matters[matter].name
         if certificate is None:
-            sections = [Section("text", text=f"两份文件中没有“{what}”的办理事项。")]
+            sections = [Section("text", text=self.say("missing.no_procedure", matter=what))]
         else:
             cert = self.kb.certificates[certificate]
             have = [Item(p.title) for p in self.kb.procedures.values() if p.certificate == certificate]
-            sections = [Section("text", text=f"文件中没有{cert.name}“{what}”的办理事项，文件对此没有规定。"),
-                        Section("text", heading=f"{cert.name}可办理的事项：", items=have)]
+            sections = [Section("text", text=self.say("missing.no_procedure_of", certificate=cert.name, matter=what)),
+                        Section("text", heading=self.say("missing.what_there_is", certificate=cert.name), items=have)]
         return self._with_fallback("no_such_procedure", sections)
 
     def silent(self, topic: str, codes: list[str] | None = None) -> Answer:
         """Say the documents do not state something, rather than guess; whom to ask about those procedures."""
-        section = Section("text", text=f"两份办事文件都没有写明{topic}，我不能替您猜测。")
+        section = Section("text", text=self.say("missing.silent", topic=topic))
         if not codes:
             return self._with_fallback("silent", [section])
         contacts = self._contacts_for(codes)
-        return Answer("silent", sections=[section, self.parts.call_section(contacts, heading="可以咨询：")],
-                      phones=phones_of(contacts))
+        return self.parts.answer("silent", sections=[section, self.parts.call_section(
+            contacts, heading=self.say("fallback.heading"))], phones=phones_of(contacts))
 
     def out_of_scope(self) -> Answer:
         """Say honestly the question is outside the documents, with the numbers to call."""
-        return self._with_fallback("out_of_scope", [Section("text", text="抱歉，这个问题不在我能回答的范围内。" + self._scope())])
+        return self._with_fallback("out_of_scope", [Section("text", text=self.say("fallback.out_of_scope") + self._scope())])
 
     def not_understood(self) -> Answer:
         """Say the question was not understood, and whom to call."""
-        return self._with_fallback("not_understood", [Section("text", text="抱歉，我没能理解您的问题。" + self._scope())])
+        return self._with_fallback("not_understood", [Section("text", text=self.say("fallback.not_understood")
+                                                              + self._scope())])
 
     def fallback_contacts(self) -> Answer:
         """Return whom to call when the assistant cannot answer."""
@@ -188,9 +197,9 @@ class Answers:
 
     def _scope(self) -> str:
         names = [c.name for c in self.kb.certificates.values()]
-        return f"我只能解答{'、'.join(names[:-1])}和{names[-1]}的办理事项。"
+        return self.say("fallback.scope", certificates=self.say("join.list").join(names[:-1]), last=names[-1])
 
     def _with_fallback(self, kind: str, sections: list[Section]) -> Answer:
         contacts = [self.kb.contacts[k] for k in self.kb.fallback_contacts]
-        return Answer(kind, sections=[*sections, self.parts.call_section(contacts, heading="可以咨询：")],
-                      phones=phones_of(contacts))
+        return self.parts.answer(kind, sections=[*sections, self.parts.call_section(
+            contacts, heading=self.say("fallback.heading"))], phones=phones_of(contacts))

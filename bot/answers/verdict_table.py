@@ -87,7 +87,9 @@ def _visits(proc: Procedure, kb: KnowledgeBase) -> str:
     then = ""
     if proc.then:
         then = "；之后另办" + "或".join(kb.procedures[c].code for c in proc.then.procedures)
-    return f"{proc.trips}：" + " → ".join(parts) + then
+    fewest, most = proc.path_trips
+    path = f"（全程{fewest}–{most}）" if then else ""
+    return f"{proc.trips}{path}：" + " → ".join(parts) + then
 
 
 def _lines(kb: KnowledgeBase, seeds: SeedLines, proc: Procedure, verdict: Verdict, complete: bool) -> str:
@@ -144,7 +146,8 @@ def table(kb: KnowledgeBase, seeds_dir: Path) -> str:
         "first, for the association's procedures) and the seed-notes number where the seed is unclear.",
         "Verdict kinds: zero, one, two_visits, not_yet, cannot, unclear (the documents are silent), ask. For the",
         "national procedures (N-*) `one` means one visit only: the national text never speaks of 最多跑一次, and the",
-        "answers say so.",
+        "answers say so. A final step that starts another procedure counts toward the whole path: \"去几次\" shows",
+        "the fewest and most visits in all (N-PERSONAL-CHANGE: one visit, then a 遗失补办 of one or two).",
     ]
     for proc in kb.procedures.values():
         out += ["", f"## {proc.code} {proc.title}", "", f"Seed: `{proc.source}`", "",

@@ -26,7 +26,6 @@ from bot.settings import get_settings
 COLUMNS = ("application_no", "id_number", "name", "phone", "procedure_code", "status", "submitted_date",
            "accepted_date", "completed_date", "missing_materials", "note")
 REQUIRED = ("application_no", "id_number", "name", "procedure_code", "status", "submitted_date")
-STATUSES = ("已提交", "已受理", "审核中", "需补正", "已办结", "不予受理")
 MOBILE = re.compile(r"1\d{10}")
 APPLICATION_NO = re.compile(r"[A-Za-z0-9\-_]{1,32}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -62,8 +61,9 @@ class ApplicationRow(ApplicationCreate):
 
     @validator("status")
     def status_known(cls, value: str) -> str:
-        if value not in STATUSES:
-            raise ValueError(f"“{value}” 应为 {'、'.join(STATUSES)} 之一")
+        statuses = default_knowledge().statuses  # knowledge/statuses.yml: the contract's status words
+        if value not in statuses:
+            raise ValueError(f"“{value}” 应为 {'、'.join(statuses)} 之一")
         return value
 
     @validator("submitted_date", "accepted_date", "completed_date", pre=True)
@@ -85,6 +85,8 @@ class ApplicationRow(ApplicationCreate):
     def consistent(cls, values: dict[str, Any]) -> dict[str, Any]:
         submitted, accepted, completed = values["submitted_date"], values["accepted_date"], values["completed_date"]
         status, missing, note = values["status"], values["missing_materials"], values["note"]
+        kb = default_knowledge()
+        stage = kb.stage(status)
         problems = []
         if accepted and accepted < submitted:
             problems.append("accepted_date 早于 submitted_date")
@@ -92,13 +94,13 @@ class ApplicationRow(ApplicationCreate):
             problems.append("completed_date 早于 accepted_date")
         if completed and completed < submitted:
             problems.append("completed_date 早于 submitted_date")
-        if status == "已受理" and not accepted:
-            problems.append("status 为 已受理 时 accepted_date 不能为空")
-        if status == "需补正" and not missing:
-            problems.append("status 为 需补正 时 missing_materials 须列出要补正的材料")
-        if status == "不予受理" and not (missing or note):
-            problems.append("status 为 不予受理 时 missing_materials 或 note 须写明原因")
-        if completed and status not in ("已办结", "不予受理"):
+        if stage == "accepted" and not accepted:
+            problems.append(f"status 为 {status} 时 accepted_date 不能为空")
+        if stage == "correction" and not missing:
+            problems.append(f"status 为 {status} 时 missing_materials 须列出要补正的材料")
+        if stage == "refused" and not (missing or note):
+            problems.append(f"status 为 {status} 时 missing_materials 或 note 须写明原因")
+        if completed and stage not in ("completed", "refused"):
             problems.append(f"status 为 {status} 时不应有 completed_date")
         if problems:
             raise ValueError("；".join(problems))

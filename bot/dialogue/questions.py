@@ -359,10 +359,9 @@ class Questions:
             return [self.aspect_of_intent[intent or ""]]  # a procedure named with no aspect word ("湖州证要延续"): the guide
         return [GUIDE]
 
-    @staticmethod
-    def _supplement(ctx: Context) -> bool:
+    def _supplement(self, ctx: Context) -> bool:
         """Say whether the last look-up found an application that needs supplementing (需补正)."""
-        return any(r.get("status") == "需补正" for r in ctx.status_records)
+        return any(self.kb.stage(str(r.get("status"))) == "correction" for r in ctx.status_records)
 
     def _form(self, parse: Parse, ctx: Context, aspects: list[str], matter: str | None,
               certs: list[str]) -> str | None:
@@ -507,7 +506,8 @@ class QuestionAnswerer:
             proc = self.kb.procedures[d.codes[0]]
             facts = facts_of(parse, proc, today) if parse.states_facts else None
             aspects = list(dict.fromkeys(RENDERED_AS.get(x, x) for x in d.aspects))
-            out = [a.procedure(d.codes, aspects, d.variant, facts=facts)]
+            lacking = next((v for v in parse.variants if self.kb.case_notes(d.codes, v)), None)
+            out = [a.procedure(d.codes, aspects, d.variant or lacking, facts=facts)]  # a case they lack: said so
             out += [a.form(key) for key in d.keys]
             out += [a.policy(k, situation=parse.trip_situation) for k in d.policies]
             return out + [a.silent(topic, d.codes) for topic in d.unsaid]

@@ -9,7 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConstrainedInt,
@@ -22,7 +21,10 @@ from pydantic import (
     validator,
 )
 
-KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
+from bot.knowledge.files import KNOWLEDGE_DIR as KNOWLEDGE_DIR  # re-exported: callers import them from here
+from bot.knowledge.files import KnowledgeError as KnowledgeError
+from bot.knowledge.files import read_mapping as read_mapping
+from bot.knowledge.labels import Labels, load_labels
 
 PHONE_PATTERN = re.compile(r"0\d{2,3}-\d{7,8}")
 # The aspects of a question that the code gives a meaning of its own (knowledge/aspects.yml defines each, with
@@ -43,16 +45,6 @@ FIELDS = "fields"  # what to fill in or sign on a form: answered with the form i
 REASON = "reason"  # why: after a status look-up, the record's reason; otherwise the conditions
 # What an answer about a procedure can cover; notes.yml `about` names these.
 ASPECTS = (CONDITIONS, MATERIALS, UPLOADS, PROCESS, PLACE, TIME, COLLECTION, FORMS, PROXY, TRIPS, CONTACT)
-
-
-class KnowledgeError(ValueError):
-    """A knowledge-base file is missing, malformed, or inconsistent."""
-
-    def __init__(self, file: str, where: str, problem: str) -> None:
-        super().__init__(f"{file}: {where}: {problem}")
-        self.file = file
-        self.where = where
-        self.problem = problem
 
 
 if TYPE_CHECKING:  # the checker sees plain types; pydantic sees the constrained ones
@@ -126,11 +118,13 @@ class MaterialVariant(Record):
 
 
 class Condition(Record):
-    """A condition in the seed's words; `question`, `follow_up` and `restated` are filled from checks.yml on loading."""
+    """A condition in the seed's words; `question`, `follow_up` and `restated` come from checks.yml on loading
+    unless the procedure words them itself. Conditions sharing a `one_of` key are alternatives: one suffices."""
 
     text: Text
     check: Text
     value: Count | None = None
+    one_of: Text | None = None
     question: Text | None = None
     follow_up: Text | None = None
     restated: Text | None = None
@@ -169,11 +163,13 @@ class Printing(Record):
 
 
 class Deadline(Record):
-    """A working-day limit; from_acceptance false when the seed does not say from which day it runs."""
+    """A working-day limit; from_acceptance false when the seed does not say from which day it runs, and then
+    `estimated` true when a status reply still counts it from the acceptance date, saying so."""
 
     name: Text
     working_days: Count
     from_acceptance: StrictBool
+    estimated: StrictBool = False
 
 
 class Procedure(Record):
@@ -196,6 +192,9 @@ class Procedure(Record):
     printing: Printing | None = None
     deadlines: tuple[Deadline, ...] = ()
     same_as: Text | None = None
+    warning: Text | None = None  # an irreversible consequence, in the seed's words: said first in every answer
+    material_policies: tuple[Text, ...] = ()  # policies (policies.yml) that change what the materials are
+    follow_on_trips: tuple[Count, ...] = ()  # filled on loading: the visits of each procedure `then` starts
 
     _steps = validator("steps", allow_reuse=True)(_not_empty)
 
@@ -211,6 +210,12 @@ class Procedure(Record):
     def trips(self) -> int:
         """Return how many visits the seed describes."""
         return len(self.visits)
+
+    @property
+    def path_trips(self) -> tuple[int, int]:
+        """Return the fewest and the most visits of the whole path, with the procedure a final step starts."""
+        after = self.follow_on_trips or (0,)
+        return self.trips + min(after), self.trips + max(after)
 
     def condition(self, check: str) -> Condition | None:
         """Return the first condition with this check, if any."""
@@ -254,16 +259,21 @@ class Form(Record):
     long_fields: tuple[Text, ...] = ()  # fields written as a paragraph
     table_columns: tuple[Text, ...] = ()  # a summary form's columns; its other fields head the sheet
     table_rows: int = 0  # blank rows of the summary table
+    handed_in_with: tuple[Text, ...] = ()  # the signatures and stamps it must carry when handed in
 
     _fields = validator("fields", allow_reuse=True)(_not_empty)
 
     @root_validator(skip_on_failure=True)
     def _layout(cls, values: dict[str, Any]) -> dict[str, Any]:
-        """Check that the layout names only the form's fields, and a table has columns and rows."""
+        """Check that the layout names only the form's fields, a table has columns and rows, and what it is
+        handed in with is among its signatures."""
         for name in ("long_fields", "table_columns"):
             unknown = [f for f in values[name] if f not in values["fields"]]
             if unknown:
                 raise ValueError(f"{name} names fields not in fields: {unknown}")
+        unknown = [s for s in values["handed_in_with"] if s not in values["signatures"]]
+        if unknown:
+            raise ValueError(f"handed_in_with names signatures not in signatures: {unknown}")
         if bool(values["table_columns"]) != bool(values["table_rows"]):
             raise ValueError("a summary table needs both table_columns and table_rows")
         return values
@@ -353,11 +363,17 @@ class Note(Record):
     policies: tuple[Text, ...] = ()
     about: tuple[Literal[ASPECTS], ...] = ()  # type: ignore[valid-type]
     check: Text | None = None
+    variant: Text | None = None  # said only when this case is asked of procedures that do not have it
+
+
+# What an application status means to the code; statuses.yml gives each status word its stage.
+STAGES = ("submitted", "accepted", "reviewing", "correction", "completed", "refused")
 
 
 class Status(Record):
     key: Text
     label: Text
+    stage: Literal[STAGES]  # type: ignore[valid-type]
     next: Text | None = None
 
 
@@ -448,6 +464,7 @@ class KnowledgeBase:
     policies: dict[str, Policy]
     aspects: tuple[Aspect, ...]
     out_of_scope_terms: tuple[str, ...]
+    labels: Labels
     silent_topics: tuple[SilentTopic, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
     holidays: dict[int, dict[str, tuple[str, ...]]] = field(default_factory=dict)
@@ -488,9 +505,27 @@ class KnowledgeBase:
         return {a.intent: a.key for a in self.aspects if a.intent}
 
     def notes_for(self, code: str, aspects: list[str] | tuple[str, ...] | None = None) -> list[Note]:
-        """Return the notes on a procedure, about any of the aspects (None: every note on it)."""
-        return [n for n in self.notes if code in n.procedures
+        """Return the notes on a procedure, about any of the aspects (None: every note on it), but not the notes
+        said only when a case the procedure lacks is asked (case_notes)."""
+        return [n for n in self.notes if code in n.procedures and n.variant is None
                 and (aspects is None or set(n.about) & set(aspects))]
+
+    def case_notes(self, codes: list[str], variant: str | None) -> list[Note]:
+        """Return the notes on a case (variant) asked of procedures none of which has it, e.g. a damaged national
+        certificate: the documents describe only its loss."""
+        procs = [self.procedures[c] for c in codes]
+        if variant is None or any(p.variant(variant) for p in procs):
+            return []
+        return [n for n in self.notes if n.variant == variant and set(n.procedures) & set(codes)]
+
+    def stage(self, status: str) -> str | None:
+        """Return what a status word means to the code (statuses.yml), None for a word it does not know."""
+        known = self.statuses.get(status)
+        return known.stage if known else None
+
+    def status_word(self, stage: str) -> str:
+        """Return the status word of a stage, as the import format writes it."""
+        return next(s.key for s in self.statuses.values() if s.stage == stage)
 
     def note_on(self, code: str, check: str) -> Note | None:
         """Return the note qualifying a procedure's condition of this check, if any."""
@@ -538,20 +573,6 @@ def _where(loc: tuple[Any, ...], data: Any) -> str:
     return path or "(file)"
 
 
-def read_mapping(directory: Path, name: str) -> dict[str, Any]:
-    """Read one YAML file of knowledge/ that holds a mapping, naming the file on any problem."""
-    try:
-        with (directory / name).open(encoding="utf-8") as f:
-            data = yaml.safe_load(f)
-    except FileNotFoundError:
-        raise KnowledgeError(name, "(file)", "is missing") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(name, "(file)", f"is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise KnowledgeError(name, "(file)", "must hold a mapping at the top")
-    return data
-
-
 def _parse(directory: Path, name: str, model: type[Record]) -> Any:
     """Read one YAML file into its model, naming the file and field on any problem."""
     data = read_mapping(directory, name)
@@ -588,6 +609,8 @@ def _check_procedures(kb: KnowledgeBase) -> None:
         for v in p.variants:
             for m in v.materials:
                 _known(file, f"{w}.materials[{m.id}].form", m.form, kb.forms, "form")
+        for key in p.material_policies:
+            _known(file, f"{w}.material_policies", key, kb.policies, "policy")
         pointers = [(f"{w}.visits[{i}].step", v.step) for i, v in enumerate(p.visits)]
         pointers += [(f"{w}.then.step", p.then.step)] if p.then else []
         for where, step in pointers:
@@ -613,6 +636,9 @@ def _check_references(kb: KnowledgeBase) -> None:
         for key in n.policies:
             _known("notes.yml", f"notes[{n.key}].policies", key, kb.policies, "policy")
         _known("notes.yml", f"notes[{n.key}].check", n.check, kb.checks, "check")
+        variants = {v.key for code in n.procedures for v in kb.procedures[code].variants}
+        if n.variant is not None and n.variant in variants:
+            raise KnowledgeError("notes.yml", f"notes[{n.key}].variant", "is a case those procedures have")
     for p in kb.policies.values():
         for code in p.procedures:
             _known("policies.yml", f"policies[{p.key}].procedures", code, kb.procedures, "procedure")
@@ -641,6 +667,7 @@ def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> KnowledgeBase:
     notes: NotesFile = _parse(d, "notes.yml", NotesFile)
     statuses: StatusesFile = _parse(d, "statuses.yml", StatusesFile)
     procedures: ProceduresFile = _parse(d, "procedures.yml", ProceduresFile)
+    labels = load_labels(d)
     _unique("procedures.yml", "procedures", [p.code for p in procedures.procedures])
     _unique("notes.yml", "notes", [n.key for n in notes.notes])
     kb = KnowledgeBase(
@@ -650,7 +677,8 @@ def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> KnowledgeBase:
         company_words=matters.company_words, procedures={p.code: p for p in procedures.procedures},
         forms={f.key: f for f in forms.forms}, contacts={c.key: c for c in contacts.contacts},
         policies={p.key: p for p in policies.policies}, aspects=aspects.aspects,
-        out_of_scope_terms=scope.out_of_scope_terms, silent_topics=scope.silent_topics, sources=dict(sources.sources),
+        out_of_scope_terms=scope.out_of_scope_terms, labels=labels, silent_topics=scope.silent_topics,
+        sources=dict(sources.sources),
         holidays={year: {"holidays": tuple(map(str, days.holidays)), "workdays": tuple(map(str, days.workdays))}
                   for year, days in (holidays.years or {}).items()},
         checks={c.key: c for c in checks.checks}, notes=notes.notes, statuses={s.key: s for s in statuses.statuses},
@@ -658,11 +686,13 @@ def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> KnowledgeBase:
     )
     _check_procedures(kb)
     _check_references(kb)
+    trips = {code: p.trips for code, p in kb.procedures.items()}
     for code, p in kb.procedures.items():
         kb.procedures[code] = p.copy(update={"conditions": tuple(
-            c.copy(update={"question": kb.checks[c.check].question, "follow_up": kb.checks[c.check].follow_up,
-                           "restated": kb.checks[c.check].restated})
-            for c in p.conditions)})
+            c.copy(update={"question": c.question or kb.checks[c.check].question,
+                           "follow_up": c.follow_up or kb.checks[c.check].follow_up,
+                           "restated": c.restated or kb.checks[c.check].restated})
+            for c in p.conditions), "follow_on_trips": tuple(trips[c] for c in (p.then.procedures if p.then else ()))})
     return kb
 
 

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 
 from bot.knowledge.base import Condition, Material, Procedure, Visit
 
-# Finding outcomes: what the facts say about one condition.
-MET, FAILS, NOT_YET, UNCLEAR, OPEN, ASSUMED = "met", "fails", "not_yet", "unclear", "open", "assumed"
+# Finding outcomes: what the facts say about one condition. MOOT: another finding makes it beside the point
+# (the renewal window of an expired certificate); it is neither a reason nor an assumption.
+MET, FAILS, NOT_YET, UNCLEAR, OPEN, ASSUMED, MOOT = "met", "fails", "not_yet", "unclear", "open", "assumed", "moot"
+# Of alternatives (conditions sharing one_of), the best outcome counts for the group, in this order.
+BEST_FIRST = (MET, ASSUMED, OPEN, UNCLEAR, NOT_YET, FAILS)
 # Verdict kinds.
 VERDICT_KINDS = ("zero", "one", "two_visits", "not_yet", "cannot", "unclear", "ask")
 
@@ -32,6 +35,16 @@ class Facts:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A deciding question, as data the answer words: a condition's own question, which case applies (the case
+    names), or whether the materials are ready (the material texts)."""
+
+    kind: str  # condition | variant | materials
+    text: str = ""  # condition: the question (checks.yml, or the procedure's own wording)
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Finding:
     """What the facts say about one condition: met, fails, not_yet, unclear, open or assumed."""
 
@@ -48,7 +61,7 @@ class Verdict:
     findings: list[Finding] = field(default_factory=list)
     missing: list[Material] = field(default_factory=list)  # first-visit materials the person lacks
     bring: list[Material] = field(default_factory=list)  # first-visit materials (every variant's when none is known)
-    questions: list[str] = field(default_factory=list)  # deciding questions still open
+    questions: list[Question] = field(default_factory=list)  # deciding questions still open
     visits: tuple[Visit, ...] = ()
     variant: str | None = None
     materials_confirmed: bool = False  # the person said every material is ready
@@ -89,6 +102,8 @@ def _outcome(c: Condition, facts: Facts, variant: str | None) -> str:
         expired = _expired(facts)
         return OPEN if expired is None else FAILS if expired else MET
     if c.check == "renew_window":
+        if _expired(facts):
+            return MOOT  # past expiry the window is beside the point: the validity condition says why
         if facts.months_to_expiry is None or limit is None:
             return OPEN
         return NOT_YET if facts.months_to_expiry > limit else MET
@@ -133,22 +148,38 @@ def _confirmed(materials: tuple[Material, ...], facts: Facts) -> bool:
     return facts.all_ready or (facts.have is not None and {m.id for m in materials} <= facts.have)
 
 
-def questions_for(proc: Procedure, facts: Facts, variant: str | None = None) -> list[str]:
+def _findings(proc: Procedure, facts: Facts, variant: str | None) -> list[Finding]:
+    """Return what the facts say about each condition; of alternatives, the best outcome stands for each."""
+    findings = [Finding(c, _outcome(c, facts, variant),
+                        outside=facts.correction_outside if c.check == "correction_scope" else None)
+                for c in proc.conditions]
+    groups: dict[str, list[str]] = {}
+    for f in findings:
+        if f.condition.one_of is not None:
+            groups.setdefault(f.condition.one_of, []).append(f.outcome)
+    rank = {outcome: i for i, outcome in enumerate(BEST_FIRST)}
+    best = {key: min(outcomes, key=lambda o: rank.get(o, len(rank))) for key, outcomes in groups.items()}
+    return [Finding(f.condition, best[f.condition.one_of], f.outside) if f.condition.one_of in best else f
+            for f in findings]
+
+
+def questions_for(proc: Procedure, facts: Facts, variant: str | None = None) -> list[Question]:
     """Return the deciding questions still open, in the order of the conditions, then variant and materials."""
     if not proc.visits:
         return []
     variant = variant or implied_variant(proc, facts)
-    questions: list[str] = []
-    for c in proc.conditions:
-        if _outcome(c, facts, variant) != OPEN or c.question is None:
+    questions: list[Question] = []
+    for f in _findings(proc, facts, variant):
+        c = f.condition
+        if f.outcome != OPEN or c.question is None:
             continue
         follow = c.check == "employer_scope" and facts.employer_region == "other_province"
-        questions.append(c.follow_up if follow and c.follow_up else c.question)
+        questions.append(Question("condition", c.follow_up if follow and c.follow_up else c.question))
     if variant is None and len(proc.variants) > 1:
-        questions.append("属于哪种情况：" + "、".join(v.name for v in proc.variants) + "？")
+        questions.append(Question("variant", options=tuple(v.name for v in proc.variants)))
     materials = _first_materials(proc, variant)
     if materials and not _confirmed(materials, facts) and not facts.missing:
-        questions.append("以下材料是否都已备齐？\n" + "\n".join(f"- {m.text}" for m in materials))
+        questions.append(Question("materials", options=tuple(m.text for m in materials)))
     return list(dict.fromkeys(questions))
 
 
@@ -157,9 +188,7 @@ def decide(proc: Procedure, facts: Facts, variant: str | None = None, *, final: 
     if not proc.visits:
         return Verdict("zero")
     variant = variant or implied_variant(proc, facts)
-    findings = [Finding(c, _outcome(c, facts, variant),
-                        outside=facts.correction_outside if c.check == "correction_scope" else None)
-                for c in proc.conditions]
+    findings = _findings(proc, facts, variant)
     if final:
         findings = [Finding(f.condition, ASSUMED) if f.outcome == OPEN else f for f in findings]
     materials = _first_materials(proc, variant)
@@ -174,7 +203,7 @@ def decide(proc: Procedure, facts: Facts, variant: str | None = None, *, final: 
         kind = "not_yet"
     elif questions:
         kind = "ask"
-    else:
-        kind = "one" if len(proc.visits) == 1 else "two_visits"
+    else:  # the whole path counts: a final step that starts another procedure adds its visits
+        kind = "one" if proc.path_trips[0] == 1 else "two_visits"
     return Verdict(kind, findings, missing, list(materials), questions, proc.visits, variant,
                    _confirmed(materials, facts))

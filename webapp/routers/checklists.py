@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bot.answers.checklist import build_checklist, default_labels
+from bot.answers.checklist import build_checklist
 from webapp.deps import State
 from webapp.templating import templates
 
@@ -20,8 +20,7 @@ async def checklist_page(request: Request, code: str, state: State) -> Response:
     if code not in state.kb.procedures:
         return templates.TemplateResponse(request, "missing.html", {
             "message": f"没有事项代码为“{code}”的办事清单。", "back": "/", "back_label": "回到办事助手"}, status_code=404)
-    labels = default_labels()
     return templates.TemplateResponse(request, "checklist.html", {
-        "answer": build_checklist(state.kb, code, labels), "made": date.today().isoformat(),
-        "made_label": labels.checklist["made"],
+        "answer": build_checklist(state.kb, code), "made": date.today().isoformat(),
+        "made_label": state.kb.labels.checklist["made"],
     })
