@@ -69,7 +69,8 @@ class ValidateOneTripForm(_Verdicts, FormValidation):
             return {slots.REQUESTED_SLOT: None}
         if d.kind == q.ANSWER:
             return {slots.TRIP_PROCEDURE: d.codes, slots.PROCEDURE: d.codes, slots.OPTIONS: None,
-                    slots.CERTIFICATE: d.certificate, slots.MATTER: d.matter, slots.VARIANT: d.variant}
+                    slots.CERTIFICATE: d.certificate, slots.MATTER: d.matter, slots.VARIANT: d.variant,
+                    slots.TRIP_ASPECTS: parse.aspects or None}
         if d.kind == q.CLARIFY:
             return {slots.OPTIONS: d.options, slots.MATTER: d.matter}
         return {}
@@ -120,7 +121,8 @@ class ActionAskTripAnswered(_Verdicts, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         codes = tracker.get_slot(slots.TRIP_PROCEDURE)
-        send(dispatcher, self.services.one_trip.render(codes, self.verdict(tracker, codes, final=False)))
+        send(dispatcher, self.services.one_trip.render(codes, self.verdict(tracker, codes, final=False),
+                                                       tracker.get_slot(slots.TRIP_ASPECTS) or ()))
         return [SlotSet(slots.TRIP_ASKED, True)]
 
 
@@ -139,8 +141,10 @@ class ActionOneTripVerdict(_Verdicts, Action):
             for answer in step.answers:
                 send(dispatcher, answer)
             return context_events(step.context)
+        asked = tracker.get_slot(slots.TRIP_ASPECTS) or ()
         for group in self.by_certificate(codes):
-            send(dispatcher, self.services.one_trip.render(group, self.verdict(tracker, group, final=True)))
+            send(dispatcher, self.services.one_trip.render(group, self.verdict(tracker, group, final=True), asked))
         reset = [SlotSet(name, None) for name in (*e.FACT_ENTITIES, slots.MATERIALS_NAMED, slots.MATERIALS_MISSING,
-                                                  slots.TRIP_PROCEDURE, slots.TRIP_ANSWERED, slots.TRIP_ASKED)]
+                                                  slots.TRIP_PROCEDURE, slots.TRIP_ANSWERED, slots.TRIP_ASKED,
+                                                  slots.TRIP_ASPECTS)]
         return [*reset, SlotSet(slots.PROCEDURE, codes), SlotSet(slots.ASPECT, ["trips"])]

@@ -23,6 +23,7 @@ LOOKUP_MISSED = "lookup_missed"
 TRIP_PROCEDURE = "trip_procedure"
 TRIP_ANSWERED = "trip_answered"
 TRIP_ASKED = "trip_asked"
+TRIP_ASPECTS = "trip_aspects"
 REQUESTED_SLOT = "requested_slot"
 
 STATUS_FORM = "status_form"

@@ -382,3 +382,16 @@ async def test_a_fact_about_expiry_keeps_the_procedure(services, talk):
 async def test_the_verdict_without_a_procedure_answers_the_question(services, talk, kb):
     await talk.run(ActionOneTripVerdict(services), "协会电话多少", "ask_contact")
     assert kb.contacts["huzhou_association"].phones[0] in talk.text
+
+
+@pytest.mark.asyncio
+async def test_a_verdict_asked_with_how_the_certificate_comes_out_says_that_too(services, talk, kb):
+    form = ValidateOneTripForm(services)
+    changed = await talk.run(form, "湖州证增加专业跑一趟能办完吗，新证怎么拿", "ask_one_trip",
+                             active_loop=slots.ONE_TRIP_FORM)
+    assert changed[slots.TRIP_PROCEDURE] == ["H-ADD-SPECIALTY"] and "collection" in changed[slots.TRIP_ASPECTS]
+    talk.slots[slots.TRIP_ANSWERED] = True
+    events = await talk.run(ActionOneTripVerdict(services), "都齐了", "affirm")
+    lines = services.answers.parts.collection_lines(kb.procedures["H-ADD-SPECIALTY"])
+    assert lines and all(line in talk.text for line in lines)
+    assert events[slots.TRIP_ASPECTS] is None  # the next verdict starts afresh

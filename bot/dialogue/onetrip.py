@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.answers.model import Answer
 from bot.answers.render import Answers
 from bot.dialogue.questions import Context, Decision, Questions
@@ -26,6 +28,7 @@ class OneTrip:
         """Decide the verdict for the procedure from the facts."""
         return decide(self.kb.procedures[codes[0]], facts, variant, final=final)
 
-    def render(self, codes: list[str], verdict: Verdict) -> Answer:
-        """Say the verdict with its reasons, from the knowledge base."""
-        return self.answers.verdict(self.kb.procedures[codes[0]], verdict)
+    def render(self, codes: list[str], verdict: Verdict, aspects: Sequence[str] = ()) -> Answer:
+        """Say the verdict with its reasons, from the knowledge base; what else was asked beside the trips
+        (how the certificate comes out) joins the verdict line."""
+        return self.answers.verdict(self.kb.procedures[codes[0]], verdict, aspects)
