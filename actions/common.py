@@ -83,6 +83,8 @@ def context_of(tracker: Tracker) -> Context:
         contact=tracker.get_slot(slots.CONTACT),
         options=list(tracker.get_slot(slots.OPTIONS) or []),
         status_records=list(tracker.get_slot(slots.STATUS_RECORDS) or []),
+        matters=list(tracker.get_slot(slots.MATTERS) or []),
+        policy=tracker.get_slot(slots.LAST_POLICY),
     )
 
 
@@ -97,4 +99,6 @@ def context_events(ctx: Context) -> list[EventType]:
         SlotSet(slots.FORM, ctx.form),
         SlotSet(slots.CONTACT, ctx.contact),
         SlotSet(slots.OPTIONS, ctx.options or None),
+        SlotSet(slots.MATTERS, ctx.matters or None),
+        SlotSet(slots.LAST_POLICY, ctx.policy),
     ]

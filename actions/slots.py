@@ -11,6 +11,8 @@ CONTACT = e.CONTACT
 PROCEDURE = "procedure"
 OPTIONS = "options"
 STATUS_RECORDS = "status_records"
+MATTERS = "matters"
+LAST_POLICY = "last_policy"
 MATERIALS_NAMED = "materials_named"
 MATERIALS_MISSING = "materials_missing"
 

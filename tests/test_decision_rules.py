@@ -44,6 +44,9 @@ def decided(questions, reader, rule: str, text: str, ctx: Context, intent: str |
     ("nothing_understood", "今天吃了吗", Context(), q.UNKNOWN),
     ("a_check_of_a_certificate", "湖州市监理工程师培训合格证有年龄限制吗", Context(), q.ANSWER),
     ("a_certificate_without_a_matter", "湖州市监理工程师培训合格证", Context(), q.CLARIFY_MATTER),
+    ("the_policy_in_context", "从哪天开始的", Context(policy="social_insurance_2018"), q.POLICY),
+    ("several_matters", "湖州的证延续和注销各要带什么", Context(), q.ANSWER),
+    ("several_matters", "延续和补证分别交什么", Context(), q.CLARIFY),
     ("the_procedure", "湖州市监理工程师培训合格证延续要带什么", Context(), q.ANSWER),
     ("the_procedure", "延续要带什么", Context(), q.CLARIFY),
 ])
@@ -67,6 +70,9 @@ def test_a_rule_decides_its_situation(questions, reader, rule, text, ctx, kind):
     ("nothing_understood", "湖州市监理工程师培训合格证", Context()),
     ("a_check_of_a_certificate", "湖州市监理工程师培训合格证延续有年龄限制吗", Context()),
     ("a_certificate_without_a_matter", "湖州市监理工程师培训合格证要带什么", IN_CONTEXT),
+    ("the_policy_in_context", "延续要多久", Context(policy="social_insurance_2018")),
+    ("several_matters", "湖州的证延续要带什么", Context()),
+    ("several_matters", "跳槽了，国家注册转注册要带什么", Context()),  # two words for one procedure
 ])
 def test_a_rule_has_no_say_outside_its_situation(questions, reader, rule, text, ctx):
     assert decided(questions, reader, rule, text, ctx) is None

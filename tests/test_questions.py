@@ -482,3 +482,25 @@ def test_a_case_the_certificate_lacks_is_answered_as_outside_the_documents(talk,
     assert talk.text.count(note) == 1 and kb.contacts["registration_review"].phones[0] in talk.text
     talk.say("注册监理工程师的注册证书找不到了，要准备哪些东西")
     assert note not in talk.text
+
+
+# ---------------------------------------------------------------------------------------------- several matters
+def test_two_matters_in_one_question_are_both_answered_then_the_second_is_picked(talk, kb):
+    d = talk.say("省平台的培训证勘误和注销分别要带什么")
+    assert d.kind == "answer" and d.parts == [["P-CORRECT"], ["P-CANCEL"]]
+    assert all(m.text in talk.text for code in ("P-CORRECT", "P-CANCEL") for m in kb.procedures[code].materials())
+    d = talk.say("第二个呢，要多久")
+    assert d.kind == "answer" and d.codes == ["P-CANCEL"] and d.aspects == ["time"]
+
+
+def test_two_matters_without_a_certificate_ask_which_one_and_keep_both(talk):
+    d = talk.say("延续跟增加专业各要什么材料")
+    assert d.kind == "clarify" and set(d.options) == {"H", "N"}  # the certificates that have both
+    d = talk.say("湖州的")
+    assert d.kind == "answer" and d.parts == [["H-RENEW"], ["H-ADD-SPECIALTY"]]
+
+
+def test_a_follow_up_about_the_policy_just_answered_is_about_that_policy(talk):
+    first = talk.say("国家注册现在还用交社保证明吗")
+    assert first.kind == "policy"
+    assert talk.say("那是哪一天开始的").keys == first.keys

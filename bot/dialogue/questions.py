@@ -50,6 +50,8 @@ class Context:
     contact: str | None = None
     options: list[str] = field(default_factory=list)
     status_records: list[dict[str, Any]] = field(default_factory=list)  # the last status look-up (no ID number)
+    matters: list[str] = field(default_factory=list)  # several matters asked together, awaiting the certificate
+    policy: str | None = None  # the policy answered last ("从啥时候开始的" asks about it)
 
 
 @dataclass
@@ -67,6 +69,8 @@ class Decision:
     policies: list[str] = field(default_factory=list)  # policies that bear on the procedure answered
     records: list[dict[str, Any]] = field(default_factory=list)  # status records a status answer speaks of
     unsaid: list[str] = field(default_factory=list)  # what the question also asks that the documents do not say
+    parts: list[list[str]] = field(default_factory=list)  # several matters answered: the codes of each, in order
+    matters: list[str] = field(default_factory=list)  # several matters asked, the certificate to be chosen
 
     @property
     def answered(self) -> bool:
@@ -85,6 +89,7 @@ class Question:
     certs: list[str]  # the certificates it is about (named, implied by the matter, or by a general word)
     matter: str | None  # the matter named or hinted at
     form: str | None = None  # the form it asks about
+    matters: list[str] = field(default_factory=list)  # every matter named ("延续和补证各要什么")
 
     @property
     def form_follows(self) -> bool:
@@ -132,11 +137,11 @@ class Questions:
     def rules(self) -> tuple[Callable[[Question], Decision | None], ...]:
         """Return the decision rules, in the order they are tried."""
         return (self.choose_by_position, self.choose_by_issuer, self.choose_by_place, self.a_place_alone,
-                self.another_qualification, self.an_uncovered_topic,
-                self.a_form, self.an_extra_trip, self.a_policy, self.a_contact, self.a_status_reason,
+                self.another_qualification, self.an_uncovered_topic, self.a_form, self.an_extra_trip, self.a_policy,
+                self.the_policy_in_context, self.a_contact, self.a_status_reason,
                 self.the_procedure_in_context, self.the_procedures_asking_for_a_material,
                 self.an_aspect_of_no_procedure, self.nothing_understood, self.a_check_of_a_certificate,
-                self.a_certificate_without_a_matter, self.the_procedure)
+                self.a_certificate_without_a_matter, self.several_matters, self.the_procedure)
 
     def read(self, parse: Parse, ctx: Context, intent: str | None) -> Question:
         """Read what a message is about, in its conversation."""
@@ -150,7 +155,7 @@ class Questions:
             certs = [c for c in certs if c != TRAINING] + ["P", "H"]
         certs = [c for c in CERTIFICATE_ORDER if c in certs]
         matter = (parse.matters[0] if parse.matters else None) or parse.matter_hint
-        q = Question(parse, ctx, intent, aspects, certs, matter)
+        q = Question(parse, ctx, intent, aspects, certs, matter, matters=list(parse.matters))
         q.form = self._form(parse, ctx, aspects, matter, certs)
         return q
 
@@ -163,7 +168,7 @@ class Questions:
             return Decision(NO_OPTIONS)
         index = p.ordinal - 1 if p.ordinal > 0 else len(ctx.options) - 1
         if 0 <= index < len(ctx.options):
-            return self._choose(ctx.options[index], ctx)
+            return self._choose(ctx.options[index], ctx, q.parse.aspects)
         return Decision(CLARIFY, options=ctx.options, aspects=ctx.aspects, matter=ctx.matter)
 
     def choose_by_issuer(self, q: Question) -> Decision | None:
@@ -232,6 +237,14 @@ class Questions:
             return Decision(POLICY, keys=p.policies[:1])
         return None
 
+    def the_policy_in_context(self, q: Question) -> Decision | None:
+        """"从啥时候开始的" after a policy's answer: that policy again, when nothing else is named."""
+        p = q.parse
+        if q.ctx.policy and p.aspects and not (p.matters or p.matter_hint or q.certs or p.forms or p.contacts
+                                               or p.materials or p.topics):
+            return Decision(POLICY, keys=[q.ctx.policy])
+        return None
+
     def a_contact(self, q: Question) -> Decision | None:
         """"监理锁坏了找谁", "协会电话多少": the contacts asked for."""
         contacts = self._contacts(q.parse, q.ctx, q.aspects, q.certs, q.matter)
@@ -295,6 +308,34 @@ class Questions:
         if q.matter is None and q.ctx.matter is None:
             return Decision(CLARIFY_MATTER, certificate=q.certs[0] if len(q.certs) == 1 else None, aspects=q.aspects)
         return None
+
+    def several_matters(self, q: Question) -> Decision | None:
+        """"延续和补证各要带什么": each matter answered, in the order asked (then "第二个" picks one); asked without a
+        certificate that tells which procedures: which certificate, the matters kept for it."""
+        if len(q.matters) < 2:
+            return None
+        certs = q.certs or ([q.ctx.certificate] if q.ctx.certificate else [])
+        decision = self._answer_matters(q.matters, certs, q.aspects, q.ctx)
+        return None if decision.kind == ANSWER and not decision.parts else decision  # one procedure after all
+
+    def _answer_matters(self, matters: list[str], certs: list[str], aspects: list[str], ctx: Context) -> Decision:
+        """Answer several matters under the certificates (all that have them when none is given)."""
+        parts: list[list[str]] = []
+        for matter in matters:
+            under = certs or [c for c in CERTIFICATE_ORDER if self.procedures_for([c], matter)]
+            groups = self._groups(self.procedures_for(under, matter))
+            if len(groups) > 1:
+                having = [c for c in CERTIFICATE_ORDER if all(self.procedures_for([c], m) for m in matters)]
+                return Decision(CLARIFY, options=having, aspects=aspects, matter=matter, matters=matters)
+            parts += [codes for g in groups if (codes := [p.code for p in g]) not in parts]
+        if len(parts) == 1:  # "跳槽…转注册": two words for one procedure
+            return self._answer(parts[0], aspects, Parse(), ctx)
+        if not parts:
+            return Decision(NO_SUCH_PROCEDURE, matter=matters[0], certificate=certs[0] if len(certs) == 1 else None,
+                            aspects=aspects)
+        codes = [c for part in parts for c in part]
+        return Decision(ANSWER, codes=codes, aspects=aspects, parts=parts, options=[part[0] for part in parts],
+                        certificate=certs[0] if len(certs) == 1 else None, variant=ctx.variant)
 
     def the_procedure(self, q: Question) -> Decision:
         """The procedure of the matter under the certificates named (or in the conversation, or all that have it);
@@ -435,17 +476,22 @@ class Questions:
         return Decision(ANSWER, codes=[p.code for p in chosen], aspects=aspects, variant=variant,
                         matter=chosen[0].matter, certificate=chosen[0].certificate if len(groups) == 1 else None)
 
-    def _choose(self, option: str, ctx: Context) -> Decision:
+    def _choose(self, option: str, ctx: Context, asked: list[str] | None = None) -> Decision:
+        """Answer the option chosen: a procedure, or a certificate for the matter (or matters) in context; with the
+        aspects the choice asks ("第二个要多久"), else those asked before."""
+        aspects = list(asked or ctx.aspects or [GUIDE])
         if option in self.kb.procedures:
             p = self.kb.procedures[option]
-            return Decision(ANSWER, codes=[p.code], aspects=ctx.aspects or [GUIDE], matter=p.matter,
-                            certificate=p.certificate, variant=ctx.variant)
+            return Decision(ANSWER, codes=[p.code], aspects=aspects, matter=p.matter, certificate=p.certificate,
+                            variant=ctx.variant)
+        if len(ctx.matters) > 1:
+            return self._answer_matters(ctx.matters, [option], aspects, ctx)
         procs = self.procedures_for([option], ctx.matter) if ctx.matter else []
         if not procs:
-            return Decision(CLARIFY_MATTER, certificate=option, aspects=ctx.aspects or [GUIDE])
+            return Decision(CLARIFY_MATTER, certificate=option, aspects=aspects)
         group = self._groups(procs)[0]
-        return Decision(ANSWER, codes=[p.code for p in group], aspects=ctx.aspects or [GUIDE],
-                        matter=group[0].matter, certificate=option, variant=ctx.variant)
+        return Decision(ANSWER, codes=[p.code for p in group], aspects=aspects, matter=group[0].matter,
+                        certificate=option, variant=ctx.variant)
 
     # ------------------------------------------------------------------ context
     def next_context(self, decision: Decision, ctx: Context) -> Context:
@@ -456,10 +502,10 @@ class Questions:
                 else ctx.form
             return Context(procedures=decision.codes, certificate=decision.certificate, matter=decision.matter,
                            aspects=decision.aspects, variant=decision.variant, form=form, contact=ctx.contact,
-                           status_records=ctx.status_records)
+                           status_records=ctx.status_records, options=decision.options)
         if decision.kind == CLARIFY:
             return replace(ctx, options=decision.options, matter=decision.matter, aspects=decision.aspects,
-                           procedures=[], certificate=None)
+                           procedures=[], certificate=None, matters=decision.matters)
         if decision.kind == CLARIFY_MATTER:
             return replace(ctx, options=[], certificate=decision.certificate, aspects=decision.aspects,
                            procedures=[], matter=None)
@@ -471,6 +517,8 @@ class Questions:
             return replace(ctx, options=[], form=decision.keys[0])
         if decision.kind == CONTACT:
             return replace(ctx, options=[], contact=decision.keys[0])
+        if decision.kind == POLICY:
+            return replace(ctx, options=[], policy=decision.keys[0])
         return replace(ctx, options=[])
 
 
@@ -507,7 +555,8 @@ class QuestionAnswerer:
             facts = facts_of(parse, proc, today) if parse.states_facts else None
             aspects = list(dict.fromkeys(RENDERED_AS.get(x, x) for x in d.aspects))
             lacking = next((v for v in parse.variants if self.kb.case_notes(d.codes, v)), None)
-            out = [a.procedure(d.codes, aspects, d.variant or lacking, facts=facts)]  # a case they lack: said so
+            out = [a.procedure(part, aspects, d.variant or lacking, facts=facts)  # a case they lack: said so
+                   for part in d.parts or [d.codes]]
             out += [a.form(key) for key in d.keys]
             out += [a.policy(k, situation=parse.trip_situation) for k in d.policies]
             return out + [a.silent(topic, d.codes) for topic in d.unsaid]

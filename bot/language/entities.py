@@ -79,6 +79,7 @@ HUZHOU_BEFORE_TRAINING = 3  # characters between 湖州 and a training certifica
 OF_ANOTHER_PLACE = 3
 OTHER_PLACE_NAMES = frozenset({t.CERT, t.TRAINING, t.CONTACT, t.HUZHOU, t.NATIONAL})
 _PUNCTUATION = re.compile(r"[,，。.;；?？!！\s]")
+ORDINAL_ENDS = frozenset("呢的，,。 ：:")  # after a position at the start of a longer message ("第二个呢，…")
 MAX_OPTION_REPLY = 12  # characters: "第一次去协会…" is not a choice of the first option
 _BARE_OPTION = re.compile(r"^(?:选|要|第)?\s*([1-9])\s*(?:个|号|项|种)?\s*[.。!！]?$")
 
@@ -448,15 +449,19 @@ class EntityReader:
             at(EMPLOYER_REGION, m.key, m.start, m.end)  # type: ignore[operator]
 
     def _ordinal(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
-        """Read a reply that picks an option by position ("第二个", "最后一个", "2"); a longer message is not one."""
+        """Read a reply that picks an option by position ("第二个", "最后一个", "2"); a longer message picks one only
+        by its first words ("第二个呢，要多久"), not by a position said inside it ("第一次去协会…")."""
         ordinal = {"first": 1.0, "second": 2.0, "third": 3.0, "last": -1.0}
-        if len(norm.text.strip()) > MAX_OPTION_REPLY:
-            return []
+        text = norm.text.strip()
+        lead = len(norm.text) - len(norm.text.lstrip())
+        if len(text) > MAX_OPTION_REPLY:  # "第二个呢，…": a longer message picks an option only by its first words
+            matches = [m for m in matches if m.label == t.ORDINAL and m.start == lead
+                       and norm.text[m.end:m.end + 1] in ORDINAL_ENDS]
         for m in matches:
             if m.label == t.ORDINAL:
                 s, e = norm.span(m.start, m.end)
                 return [Entity(ORDINAL, ordinal[m.key], s, e, norm.original[s:e])]
-        bare = _BARE_OPTION.match(norm.text.strip())
+        bare = _BARE_OPTION.match(text)
         if bare:
             return [Entity(ORDINAL, float(bare.group(1)), 0, len(norm.original), norm.original)]
         return []
