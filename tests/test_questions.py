@@ -504,3 +504,20 @@ def test_a_follow_up_about_the_policy_just_answered_is_about_that_policy(talk):
     first = talk.say("国家注册现在还用交社保证明吗")
     assert first.kind == "policy"
     assert talk.say("那是哪一天开始的").keys == first.keys
+
+
+# ---------------------------------------------------------------------------------------------- told, then asked
+def test_what_was_handed_in_is_told_and_the_time_asked_of_the_procedure_in_context(talk):
+    talk.say("湖州市监理工程师培训合格证增加专业要带什么")
+    d = talk.say("东西前天都交上去了，几天能好")
+    assert d.kind == "answer" and d.codes == ["H-ADD-SPECIALTY"] and d.aspects == ["time"]
+
+
+def test_what_was_handed_in_without_a_certificate_asks_which_one(talk):
+    d = talk.say("资料上礼拜交过了，啥时候能批")
+    assert d.kind == "clarify_matter" and d.aspects == ["time"]
+
+
+def test_handed_in_at_the_association_tells_the_certificate(talk):
+    d = talk.say("勘误的资料昨天送到协会了，要等多久")
+    assert d.kind == "answer" and d.codes == ["P-CORRECT"] and d.aspects == ["time"]

@@ -155,6 +155,9 @@ class Questions:
             certs = [c for c in certs if c != TRAINING] + ["P", "H"]
         certs = [c for c in CERTIFICATE_ORDER if c in certs]
         matter = (parse.matters[0] if parse.matters else None) or parse.matter_hint
+        if not certs and matter and parse.contacts:  # "补证材料交到协会了": the certificates the association handles
+            handled = {proc.certificate for proc in self.kb.procedures.values() if proc.handler in parse.contacts}
+            certs = [c for c in CERTIFICATE_ORDER if c in handled and self.procedures_for([c], matter)]
         q = Question(parse, ctx, intent, aspects, certs, matter, matters=list(parse.matters))
         q.form = self._form(parse, ctx, aspects, matter, certs)
         return q

@@ -124,6 +124,8 @@ class Facts(_Model):
     full_specialties: Words
     origin_words: Words
     submission: Words
+    done: Words  # beside a handing-in word, it was done: "交上去了", "已经递交"
+    asking: Words  # marks of a question in a clause ("吗", "多久", "哪")
     clause_breaks: Words
     question_tags: Words
     progress: Words

@@ -161,6 +161,10 @@ class EntityReader:
         elsewhere = [(c.start, c.end) for c in clauses if c.has(t.OUT_OF_SCOPE) and c.has(t.HOLDING)]
         named = [m for m in matches
                  if not (m.label in (t.MATTER, t.MATTER_HINT) and any(s <= m.start < e for s, e in elsewhere))]
+        # A clause telling what was handed in asks nothing ("材料上周交上去了，多久能审完" asks only the time).
+        told = [(c.start, c.end) for c in clauses if self._tells_what_was_done(text[c.start:c.end], c)]
+        if len(told) < len(clauses):
+            named = [m for m in named if not (m.label == t.ASPECT and any(s <= m.start < e for s, e in told))]
         out: list[Entity] = []
         out += self._names(norm, named)
         out += self._materials(norm, clauses)
@@ -171,6 +175,12 @@ class EntityReader:
         out += self._regions(norm, matches)
         out += self._asked_checks(norm)
         return _dedupe(self._aspect_pairs(norm, out))
+
+    def _tells_what_was_done(self, clause: str, c: _Clause) -> bool:
+        """Say whether a clause tells that something was handed in, asking nothing."""
+        f = self.lexicon.facts
+        return c.has(t.SUBMISSION) and any(w in clause for w in f.done) and not c.has(t.QUESTION_TAG) \
+            and not any(w in clause for w in f.asking)
 
     def _asked_checks(self, norm: Normalised) -> list[Entity]:
         """Read a question about a condition check itself ("有没有年龄卡着"), by its words as typed."""
