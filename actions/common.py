@@ -96,8 +96,7 @@ def record_decision(services: Services, tracker: Tracker, answers: list[Answer],
     """Keep the reply to a question; return the key it is rated by when it ends the question (None when it asks)."""
     clarification = decision.kind in ("clarify", "clarify_matter")
     turn = record_turn(services, tracker, kind=answers[0].kind if answers else decision.kind,
-                       procedures=decision.options if clarification else decision.codes,
-                       answered=decision.answered, clarification=clarification)
+                       procedures=decision.codes, answered=decision.answered, clarification=clarification)
     return None if clarification else turn
 
 

@@ -288,6 +288,44 @@ async def test_the_answer_carries_its_structure(services, talk):
     assert message["text"] and message["custom"]
 
 
+def kept_turns(services) -> list:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from bot.database.tables import Turn
+
+    with Session(services.store.engine) as session:
+        return list(session.scalars(select(Turn).order_by(Turn.id)))
+
+
+@pytest.mark.asyncio
+async def test_each_reply_is_kept_and_its_last_answer_carries_the_rating_key(services, talk):
+    await talk.run(ActionAnswerQuestion(services), "湖州证延续要带啥呀", "ask_materials")
+    keys = [m["custom"].get("turn") for m in talk.dispatcher.messages]
+    assert keys[-1] and not any(keys[:-1])
+    [row] = kept_turns(services)
+    assert (row.key, row.message, row.kind, row.procedures) == (keys[-1], "湖州证延续要带啥呀", "procedure", "H-RENEW")
+    assert (row.intent, row.confidence, row.answered, row.rateable) == ("ask_materials", 0.9, True, True)
+
+
+@pytest.mark.asyncio
+async def test_a_clarification_is_kept_but_not_offered_for_rating(services, talk):
+    await talk.run(ActionAnswerQuestion(services), "证书丢了该咋弄", "ask_guide")
+    assert not any(m["custom"].get("turn") for m in talk.dispatcher.messages if m.get("custom"))
+    [row] = kept_turns(services)
+    assert row.kind == "clarify" and row.clarification and not row.rateable
+
+
+@pytest.mark.asyncio
+async def test_a_status_report_is_rated_but_what_the_person_typed_is_not_kept(services, talk):
+    talk.slots = {slots.ID_HASH: services.store.id_hash(LI), slots.ID_MASKED: "330*************35",
+                  slots.APPLICANT_NAME: "李娜"}
+    await talk.run(ActionReportStatus(services), f"李娜 {LI}", "inform_identity")
+    [row] = kept_turns(services)
+    assert (row.message, row.kind, row.procedures) == ("", "status", "H-REISSUE")
+    assert talk.dispatcher.messages[0]["custom"] == {"turn": row.key}
+
+
 # ---------------------------------------------------------------------------------------------- one-trip form
 @pytest.mark.asyncio
 async def test_the_procedure_and_the_facts_of_the_first_message(services, talk):
@@ -311,6 +349,9 @@ async def test_asks_the_open_questions_once_then_gives_the_verdict(services, tal
     await talk.run(ActionOneTripVerdict(services), "我62岁，后年三月到期，材料都备齐了", "inform_situation")
     assert talk.text and talk.text != asked
     assert talk.slots[slots.TRIP_PROCEDURE] is None and talk.slots["age"] is None  # facts do not outlive the verdict
+    kept = kept_turns(services)[-1]
+    assert (kept.kind, kept.procedures, kept.rateable) == ("verdict", "H-RENEW", True)
+    assert talk.dispatcher.messages[-1]["custom"]["turn"] == kept.key
 
 
 @pytest.mark.asyncio

@@ -60,14 +60,6 @@ def codes_of(turn: Turn) -> list[str]:
     return [c for c in (turn.procedures or "").split(",") if c]
 
 
-def _settles(clarification: Turn, reply: TurnCreate) -> bool:
-    """Say whether a reply settles the clarification before it: an answer about (one of) what was offered."""
-    if not reply.answered or reply.clarification:
-        return False
-    offered = set(codes_of(clarification))
-    return not offered or bool(offered & set(reply.procedures))
-
-
 class TurnLog:
     """Record replies, rate them, and read them back."""
 
@@ -100,7 +92,7 @@ class TurnLog:
             previous = session.scalars(select(Turn).where(Turn.conversation == conversation)
                                        .order_by(Turn.id.desc()).limit(1)).first()
             if previous is not None and previous.clarification and previous.resolved is None:
-                previous.resolved = _settles(previous, turn)
+                previous.resolved = turn.answered and not turn.clarification  # the next reply answered
             session.add(Turn(
                 key=key, conversation=conversation, at=self.now(), channel=turn.channel[:16],
                 message="" if turn.personal else self.masked(turn.message), intent=turn.intent[:40],
