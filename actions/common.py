@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions import slots
 from actions.services import Services, default_services
 from bot.answers.model import Answer
-from bot.database.turns import TurnCreate
+from bot.database.turns import RECEIVED_AT, TurnCreate
 from bot.dialogue.questions import Context, Decision
 from bot.language.parse import Parse
 
@@ -68,9 +68,9 @@ def send_all(dispatcher: CollectingDispatcher, answers: list[Answer], turn: str 
 
 
 def latency_ms(tracker: Tracker) -> int | None:
-    """Return the milliseconds since the latest message arrived (its event's time stamp), None when unknown."""
-    user = next((e for e in reversed(tracker.events) if e.get("event") == "user"), None)
-    stamp = user.get("timestamp") if user else None
+    """Return the milliseconds since the channel received the latest message (waiting, understanding, deciding
+    and answering it); None when the channel did not say when."""
+    stamp = (tracker.latest_message.get("metadata") or {}).get(RECEIVED_AT)
     return max(0, round((time.time() - stamp) * 1000)) if isinstance(stamp, (int, float)) else None
 
 

@@ -5,6 +5,8 @@ WECHAT_AES_KEY; the AES key is needed only for the safe/encrypted mode). A signa
 more than WECHAT_MAX_CLOCK_SKEW_SECONDS off is refused (replay). Each message is answered once: a retry
 (same MsgId, or same sender and CreateTime for events) gets the same reply without a second turn. The
 dedup record and the numbered options live in the shared database, so replicas need no sticky sessions.
+A reply that ends a question and offers no options asks for a rating ("回复 1 有用，2 没用"): the two answers are
+remembered as the options, so the digit picks a rating, which is kept and acknowledged here, never sent to Rasa.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from wechatpy.utils import check_signature
 
 from bot.database.channel_memory import ChannelMemory
 from bot.database.engine import make_engine
-from bot.database.turns import TurnLog
+from bot.database.turns import RECEIVED_AT, TurnLog
 from bot.rules.idnumber import mask_text
 from bot.settings import get_settings
 from rasa_ext.wechat_format import (
@@ -118,7 +120,8 @@ class WeChatInput(InputChannel):
         rating = rating_of(chosen) if chosen != text else None
         if rating is not None:
             return self._rate(user, user_key, *rating)
-        message = UserMessage(chosen, collector, user, input_channel=self.name(), metadata={"client": user_key})
+        message = UserMessage(chosen, collector, user, input_channel=self.name(),
+                              metadata={"client": user_key, RECEIVED_AT: time.time()})
         try:
             await asyncio.wait_for(on_new_message(message), timeout=REPLY_SECONDS)
         except asyncio.TimeoutError:

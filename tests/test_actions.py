@@ -309,6 +309,17 @@ async def test_each_reply_is_kept_and_its_last_answer_carries_the_rating_key(ser
 
 
 @pytest.mark.asyncio
+async def test_the_reply_time_counts_from_when_the_channel_received_the_message(services, tracker, dispatcher, domain):
+    import time
+
+    t = tracker("湖州证延续多久能拿到", "ask_time")
+    t.latest_message["metadata"] = {"client": "web:192.0.2.1", "received_at": time.time() - 0.8}
+    await ActionAnswerQuestion(services).run(dispatcher, t, domain)
+    [row] = kept_turns(services)
+    assert 800 <= row.latency_ms < 5000 and row.channel == "web"
+
+
+@pytest.mark.asyncio
 async def test_a_clarification_is_kept_but_not_offered_for_rating(services, talk):
     await talk.run(ActionAnswerQuestion(services), "证书丢了该咋弄", "ask_guide")
     assert not any(m["custom"].get("turn") for m in talk.dispatcher.messages if m.get("custom"))

@@ -106,7 +106,7 @@ def test_a_retried_message_gets_the_same_reply_without_a_second_turn(channel):
     first = asyncio.run(channel._once(bot, message))
     again = asyncio.run(channel._once(bot, parse_message(xml("text", "<Content>你好</Content>", "42"))))
     assert first == again and "答：你好" in first and len(bot.turns) == 1
-    assert bot.turns[0][1] == {"client": "wechat:o-user"}
+    assert bot.turns[0][1]["client"] == "wechat:o-user" and bot.turns[0][1]["received_at"] > 1.7e9
 
 
 def test_voice_is_answered_like_text_and_unrecognised_voice_asks_for_text(channel):

@@ -31,6 +31,7 @@ REASONS = ("off_point", "wrong", "unclear", "other")  # 没答到点上, 信息�
 NAME_MASK = "某某"
 MAX_MESSAGE = 2000
 CLARIFICATION_OPEN = timedelta(minutes=30)  # a clarification nobody followed up within this was abandoned
+RECEIVED_AT = "received_at"  # message metadata: when the channel received it (epoch seconds), for the reply time
 
 
 class TurnCreate(BaseModel):
