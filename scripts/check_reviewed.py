@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import logging
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -55,7 +56,11 @@ async def check(queue: ReviewQueue, kb: KnowledgeBase, parse: Parser, model_id: 
 def rasa_parser(model: Path) -> Parser:
     """Return the parse of a loaded Rasa model (the same the NLU server gives)."""
     from rasa.core.agent import Agent  # Rasa is slow to import: only when there is something to check
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)  # not a line per parse
     agent = Agent.load(str(model))
     return agent.parse_message
 
