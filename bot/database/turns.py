@@ -14,7 +14,9 @@ import hmac
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from itertools import pairwise
 
+import jieba.posseg
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.database.failures import utc_now
 from bot.database.tables import Turn
-from bot.language.names import NameReader
+from bot.language.names import PERSON_TAGS, NameReader
 from bot.rules.idnumber import mask_text
 
 USEFUL, NOT_USEFUL = "useful", "not_useful"
@@ -76,13 +78,19 @@ class TurnLog:
         return hmac.new(self.secret.encode(), f"turn:{sender}".encode(), hashlib.sha256).hexdigest()[:32]
 
     def masked(self, text: str) -> str:
-        """Return a message with ID numbers and the names the name reader finds masked."""
+        """Return a message with ID numbers and the names the name reader finds masked (best effort: also a
+        surname jieba cut off a tagged given name, as in 老婆马丽丽)."""
         out = mask_text(text)[:MAX_MESSAGE]
+        if self.names is None:
+            return out
         for _ in range(3):  # a message may name more than one person
-            name = self.names.find(out) if self.names else None
+            name = self.names.find(out)
             if not name or name not in out:
                 break
             out = out.replace(name, NAME_MASK)
+        for before, word in pairwise(jieba.posseg.cut(out)):
+            if word.flag in PERSON_TAGS and len(before.word) == 1 and self.names.is_name(before.word + word.word):
+                out = out.replace(before.word + word.word, NAME_MASK)
         return out
 
     def record(self, turn: TurnCreate) -> str:
