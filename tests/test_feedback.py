@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.database.tables import Review, Turn
-from bot.database.turns import NAME_MASK, TurnCreate, TurnLog
+from bot.database.turns import MAX_MESSAGE, NAME_MASK, TurnCreate, TurnLog
 from bot.dialogue.questions import INTENT_ASPECTS, Questions
 from bot.feedback import export as exporting
 from bot.feedback.labels import (
@@ -80,6 +80,7 @@ def test_a_turn_is_kept_masked_without_names_or_the_sender(log, store):
     assert log.masked("老婆马丽丽的证书过期了") == f"老婆{NAME_MASK}的证书过期了"
     assert log.masked("帮同事王建国问下增项要带什么") == f"帮同事{NAME_MASK}问下增项要带什么"
     assert log.masked("湖州培训证延续要带啥，要加密锁吗") == "湖州培训证延续要带啥，要加密锁吗"
+    assert log.masked("\x00\x1b证" + "证" * 5000) == "证" * MAX_MESSAGE  # no NUL (PostgreSQL), no essay
     log.record(turn(f"我叫张伟，身份证{ZHANG}，湖州培训证延续要带啥"))
     log.record(turn("我叫张伟 330502198503120112", kind="status", personal=True))
     first, status = rows(store)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -31,7 +32,8 @@ USEFUL, NOT_USEFUL = "useful", "not_useful"
 RATINGS = (USEFUL, NOT_USEFUL)
 REASONS = ("off_point", "wrong", "unclear", "other")  # 没答到点上, 信息不对, 看不懂, 其他
 NAME_MASK = "某某"
-MAX_MESSAGE = 2000
+MAX_MESSAGE = 200  # a question; a longer message is kept cut (reading names costs more the longer the text)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # PostgreSQL refuses NUL in text
 CLARIFICATION_OPEN = timedelta(minutes=30)  # a clarification nobody followed up within this was abandoned
 RECEIVED_AT = "received_at"  # message metadata: when the channel received it (epoch seconds), for the reply time
 
@@ -80,7 +82,7 @@ class TurnLog:
     def masked(self, text: str) -> str:
         """Return a message with ID numbers and the names the name reader finds masked (best effort: also a
         surname jieba cut off a tagged given name, as in 老婆马丽丽)."""
-        out = mask_text(text)[:MAX_MESSAGE]
+        out = _CONTROL.sub("", mask_text(text))[:MAX_MESSAGE]
         if self.names is None:
             return out
         for _ in range(3):  # a message may name more than one person
