@@ -317,7 +317,10 @@ def test_a_rated_answer_reaches_the_review_queue_and_is_labelled(phone, browser)
     row = console.locator(f"tr[data-wording='{question}']")
     text = row.inner_text()
     assert default_knowledge().procedures["H-RENEW"].title in text and "等待训练" in text
-    assert "✓ 已能读懂" in text  # the serving model already reads it so: the answer itself needs a look, not training
+    # the serving model already reads it so (the answer itself needs a look, not training); without an NLU server
+    # (scripts/serve.sh on one core) the check waits for the next make train
+    nlu_server = os.environ.get("NLU_SERVER", str(int(os.sysconf("SC_NPROCESSORS_ONLN") >= 2))) == "1"
+    assert ("✓ 已能读懂" if nlu_server else "未核对") in text
     assert int(console.inner_text("#awaiting-count")) >= 1
     console.screenshot(path=str(SHOTS / "console-review.png"), full_page=True)
     console.goto(WEB + "/console/stats")
