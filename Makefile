@@ -36,7 +36,12 @@ $(MODEL): $(JIEBA_DICT) data/nlu/kb_generated.yml $(TRAIN_INPUTS)
 $(DIALOGUE_MODEL): $(VENV)/.installed $(shell find data/rules -name '*.yml') config.yml domain.yml
 	source scripts/env.sh && $(VENV)/bin/rasa train core --fixed-model-name assistant-dialogue --out models --quiet
 
-train: $(MODEL) $(DIALOGUE_MODEL)
+# The wordings staff reviewed in the console go into data/nlu/reviewed.yml first (rewritten only when it changes);
+# after training, the reviews learnt are marked and each is checked against the new model (scripts/check_reviewed.py).
+train: db
+	source scripts/env.sh && $(PY) -m bot.feedback.export
+	$(MAKE) --no-print-directory $(MODEL) $(DIALOGUE_MODEL)
+	source scripts/env.sh && PYTHONPATH=. $(PY) scripts/check_reviewed.py --model $(MODEL)
 
 # The status store's schema: upgrade to the newest revision (Alembic, bot/database/migrations).
 db: setup

@@ -1,7 +1,9 @@
-"""What every action shares: its services, sending an answer, reading and keeping the conversation's context."""
+"""What every action shares: its services, sending an answer, reading and keeping the conversation's context,
+and keeping each reply (masked) for staff review, ratings and the dashboard."""
 
 from __future__ import annotations
 
+import time
 from abc import abstractmethod
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -12,7 +14,8 @@ from rasa_sdk.types import DomainDict
 from actions import slots
 from actions.services import Services, default_services
 from bot.answers.model import Answer
-from bot.dialogue.questions import Context
+from bot.database.turns import RECEIVED_AT, TurnCreate
+from bot.dialogue.questions import Context, Decision
 from bot.language.parse import Parse
 
 
@@ -50,10 +53,51 @@ class FormValidation(FormValidationAction):
         return [e for e in extracted if e.get("name") not in names] + validated
 
 
-def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
-    """Send an answer: its text and buttons, and its structure as a custom payload."""
+def send(dispatcher: CollectingDispatcher, answer: Answer, turn: str | None = None) -> None:
+    """Send an answer: its text and buttons, and its structure as a custom payload (with the key the reply is
+    rated by, on the last answer of a reply that ends a question)."""
     buttons = [{"title": b.title, "payload": b.payload} for b in answer.buttons]
-    dispatcher.utter_message(text=answer.text(), buttons=buttons or None, json_message=answer.payload())
+    payload = {**answer.payload(), "turn": turn} if turn else answer.payload()
+    dispatcher.utter_message(text=answer.text(), buttons=buttons or None, json_message=payload)
+
+
+def send_all(dispatcher: CollectingDispatcher, answers: list[Answer], turn: str | None) -> None:
+    """Send a reply's answers, the last one carrying the key the reply is rated by."""
+    for i, answer in enumerate(answers, 1):
+        send(dispatcher, answer, turn if i == len(answers) else None)
+
+
+def latency_ms(tracker: Tracker) -> int | None:
+    """Return the milliseconds since the channel received the latest message (waiting, understanding, deciding
+    and answering it); None when the channel did not say when."""
+    stamp = (tracker.latest_message.get("metadata") or {}).get(RECEIVED_AT)
+    return max(0, round((time.time() - stamp) * 1000)) if isinstance(stamp, (int, float)) else None
+
+
+def channel_of(tracker: Tracker) -> str:
+    """Return the channel of the latest message: web, rest, socketio or wechat (the client key's prefix)."""
+    client = str((tracker.latest_message.get("metadata") or {}).get("client") or "")
+    return client.split(":", 1)[0] if ":" in client else (tracker.get_latest_input_channel() or "unknown")
+
+
+def record_turn(services: Services, tracker: Tracker, *, kind: str, procedures: list[str], answered: bool = True,
+                clarification: bool = False, personal: bool = False) -> str:
+    """Keep a reply (the message masked, or not at all when personal) and return the key it is rated by."""
+    intent = tracker.latest_message.get("intent") or {}
+    confidence = intent.get("confidence")
+    return services.turns.record(TurnCreate(
+        sender=tracker.sender_id, channel=channel_of(tracker), message=text_of(tracker),
+        intent=str(intent.get("name") or ""), confidence=float(confidence) if confidence is not None else None,
+        kind=kind, procedures=procedures, answered=answered, clarification=clarification, personal=personal,
+        latency_ms=latency_ms(tracker)))
+
+
+def record_decision(services: Services, tracker: Tracker, answers: list[Answer], decision: Decision) -> str | None:
+    """Keep the reply to a question; return the key it is rated by when it ends the question (None when it asks)."""
+    clarification = decision.kind in ("clarify", "clarify_matter")
+    turn = record_turn(services, tracker, kind=answers[0].kind if answers else decision.kind,
+                       procedures=decision.codes, answered=decision.answered, clarification=clarification)
+    return None if clarification else turn
 
 
 def parse_of(tracker: Tracker) -> Parse:

@@ -10,7 +10,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.common import FormValidation, WithServices, context_events, context_of, intent_of, parse_of, send
+from actions.common import (
+    FormValidation,
+    WithServices,
+    context_events,
+    context_of,
+    intent_of,
+    parse_of,
+    record_decision,
+    record_turn,
+    send,
+    send_all,
+)
 from bot.dialogue import questions as q
 from bot.language import entities as e
 from bot.language.situation import facts_from
@@ -138,12 +149,12 @@ class ActionOneTripVerdict(_Verdicts, Action):
         if not codes:  # the question named no procedure to judge: answer it instead
             s = self.services
             step = s.questions.step(parse_of(tracker), context_of(tracker), intent_of(tracker), s.today())
-            for answer in step.answers:
-                send(dispatcher, answer)
+            send_all(dispatcher, step.answers, record_decision(s, tracker, step.answers, step.decision))
             return context_events(step.context)
         asked = tracker.get_slot(slots.TRIP_ASPECTS) or ()
-        for group in self.by_certificate(codes):
-            send(dispatcher, self.services.one_trip.render(group, self.verdict(tracker, group, final=True), asked))
+        verdicts = [self.services.one_trip.render(group, self.verdict(tracker, group, final=True), asked)
+                    for group in self.by_certificate(codes)]
+        send_all(dispatcher, verdicts, record_turn(self.services, tracker, kind="verdict", procedures=codes))
         reset = [SlotSet(name, None) for name in (*e.FACT_ENTITIES, slots.MATERIALS_NAMED, slots.MATERIALS_MISSING,
                                                   slots.TRIP_PROCEDURE, slots.TRIP_ANSWERED, slots.TRIP_ASKED,
                                                   slots.TRIP_ASPECTS)]

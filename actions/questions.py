@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import WithServices, context_events, context_of, intent_of, parse_of, send, text_of
+from actions.common import WithServices, context_events, context_of, intent_of, parse_of, record_decision, send_all, text_of
 from bot.dialogue.questions import NO_OPTIONS
 from bot.rules.idnumber import mask_text
 
@@ -29,8 +29,7 @@ class ActionAnswerQuestion(WithServices, Action):
         if step.decision.kind == NO_OPTIONS:
             dispatcher.utter_message(response="utter_no_options")
             return []
-        for answer in step.answers:
-            send(dispatcher, answer)
+        send_all(dispatcher, step.answers, record_decision(s, tracker, step.answers, step.decision))
         if not step.decision.answered:
             s.store.log_unanswered(text=text_of(tracker), reason=step.decision.kind)
             logger.info("unanswered (%s): %r", step.decision.kind, mask_text(text_of(tracker))[:200])

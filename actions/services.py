@@ -12,6 +12,7 @@ from bot.applications.limits import LookupGuard
 from bot.applications.store import StatusStore
 from bot.database.engine import make_engine
 from bot.database.migrate import require_current
+from bot.database.turns import TurnLog
 from bot.dialogue.onetrip import OneTrip
 from bot.dialogue.questions import QuestionAnswerer, Questions
 from bot.dialogue.status import StatusLookup
@@ -33,6 +34,7 @@ class Services:
     status: StatusLookup
     one_trip: OneTrip
     store: StatusStore
+    turns: TurnLog
     today: Callable[[], date]
 
 
@@ -48,6 +50,7 @@ def build_services(kb: KnowledgeBase, lexicon: Lexicon, store: StatusStore, sett
         kb=kb, answers=answers, questions=QuestionAnswerer(kb, answers),
         status=StatusLookup(kb, store, answers, names, guard, settings.id_hash_key),
         one_trip=OneTrip(kb, answers, Questions(kb)), store=store,
+        turns=TurnLog(store.engine, settings.id_hash_key, names=names),
         today=today or ((lambda: fixed) if fixed else date.today),
     )
 

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.common import FormValidation, WithServices, context_events, parse_of, send, text_of
+from actions.common import FormValidation, WithServices, context_events, parse_of, record_turn, send_all, text_of
 from bot.applications.limits import client_key
 from bot.dialogue.questions import Context
 from bot.language.parse import Parse
@@ -108,23 +108,26 @@ class ActionReportStatus(WithServices, Action):
             return []  # the look-up was stopped (too many misses): the validation said why
         result = s.status.lookup(id_hash, tracker.get_slot(slots.ID_MASKED) or "", name, _client(tracker),
                                  today=s.today())
-        dispatcher.utter_message(text=result.text)
+        codes = list(dict.fromkeys(r.procedure_code for r in result.records))
+        turn = record_turn(s, tracker, kind="status", procedures=codes, personal=True)  # the message is who they are
+        parse = parse_of(tracker)
+        if not (result.records and parse.aspects):
+            dispatcher.utter_message(text=result.text, json_message={"turn": turn})
+        else:
+            dispatcher.utter_message(text=result.text)
         events: list[EventType] = [SlotSet(slots.APPLICANT_NAME, None), SlotSet(slots.ID_PENDING, None),
                                    SlotSet(slots.LOOKUP_MISSED, None)]
         if result.locked:
             return [*events, SlotSet(slots.ID_HASH, None), SlotSet(slots.ID_MASKED, None)]
         if not result.records:
             return events
-        codes = list(dict.fromkeys(r.procedure_code for r in result.records))
         certificates = {s.kb.procedures[c].certificate for c in codes}
         records = [{"code": r.procedure_code, "status": r.status, "missing": list(r.missing_materials),
                     "note": r.note} for r in result.records]
         ctx = Context(procedures=codes, certificate=certificates.pop() if len(certificates) == 1 else None,
                       status_records=records)
-        parse = parse_of(tracker)
         if parse.aspects:  # "补正要补啥？补完多久能出证？": answer the question asked with the ID number too
             step = s.questions.step(Parse(aspects=parse.aspects, matters=parse.matters), ctx, None, s.today())
-            for answer in step.answers:
-                send(dispatcher, answer)
+            send_all(dispatcher, step.answers, turn)
         return [*events, SlotSet(slots.ID_HASH, None), SlotSet(slots.ID_MASKED, None),
                 SlotSet(slots.STATUS_RECORDS, records), *context_events(ctx)]

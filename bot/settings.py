@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     max_login_failures: int = Field(default=5, ge=1, description="failed logins per user name and per address")
     login_window_minutes: int = Field(default=15, ge=1)
     embed_ancestors: str = Field(default="*", description="CSP frame-ancestors of the embeddable widget")
+    review_min_confidence: float = Field(
+        default=0.6, ge=0, le=1, description="a turn understood with less confidence goes to the review queue")
 
     # The web relay proves itself to Rasa's REST channel with this secret, so its client address is trusted.
     relay_secret: str = ""

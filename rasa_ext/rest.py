@@ -7,6 +7,7 @@ when the relay proves itself with the shared relay secret. A caller's own "clien
 from __future__ import annotations
 
 import hmac
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ from rasa.core.channels.rest import RestInput
 from sanic.exceptions import SanicException
 from sanic.request import Request
 
+from bot.database.turns import RECEIVED_AT
 from bot.settings import get_settings
 
 MAX_SENDER = 128
@@ -55,6 +57,6 @@ class CheckedRestInput(RestInput):
         return message
 
     def get_metadata(self, request: Request) -> dict[str, Any]:
-        """Return only the client this channel vouches for (nothing the caller claims)."""
+        """Return only the client this channel vouches for (nothing the caller claims), and when it came."""
         return {"client": request_client(peer=request.ip, headers=request.headers,
-                                         trusted_secret=get_settings().relay_secret)}
+                                         trusted_secret=get_settings().relay_secret), RECEIVED_AT: time.time()}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
+
+from bot.database.turns import RECEIVED_AT
 
 
 class ClientSocketIOInput(SocketIOInput):
@@ -30,7 +33,8 @@ class ClientSocketIOInput(SocketIOInput):
 
         async def on_message(sid: str, data: Any) -> None:
             if isinstance(data, dict):
-                data = {**data, self.metadata_key: {"client": addresses.get(sid, f"socketio:{sid}")}}
+                data = {**data, self.metadata_key: {"client": addresses.get(sid, f"socketio:{sid}"),
+                                                    RECEIVED_AT: time.time()}}
             await message(sid, data)
 
         async def on_disconnect(sid: str) -> None:

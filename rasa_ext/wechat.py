@@ -5,6 +5,8 @@ WECHAT_AES_KEY; the AES key is needed only for the safe/encrypted mode). A signa
 more than WECHAT_MAX_CLOCK_SKEW_SECONDS off is refused (replay). Each message is answered once: a retry
 (same MsgId, or same sender and CreateTime for events) gets the same reply without a second turn. The
 dedup record and the numbered options live in the shared database, so replicas need no sticky sessions.
+A reply that ends a question and offers no options asks for a rating ("回复 1 有用，2 没用"): the two answers are
+remembered as the options, so the digit picks a rating, which is kept and acknowledged here, never sent to Rasa.
 """
 
 from __future__ import annotations
@@ -28,9 +30,21 @@ from wechatpy.utils import check_signature
 
 from bot.database.channel_memory import ChannelMemory
 from bot.database.engine import make_engine
+from bot.database.turns import RECEIVED_AT, TurnLog
 from bot.rules.idnumber import mask_text
 from bot.settings import get_settings
-from rasa_ext.wechat_format import TIMEOUT, UNSUPPORTED, VOICE_UNRECOGNISED, WELCOME_PAYLOAD, render, resolve
+from rasa_ext.wechat_format import (
+    TIMEOUT,
+    UNSUPPORTED,
+    VOICE_UNRECOGNISED,
+    WELCOME_PAYLOAD,
+    offer_rating,
+    rated_turn,
+    rating_of,
+    rating_reply,
+    render,
+    resolve,
+)
 
 logger = logging.getLogger(__name__)
 REPLY_SECONDS = 4.5  # WeChat waits 5 seconds for a passive reply
@@ -64,11 +78,13 @@ class WeChatInput(InputChannel):
         )
 
     def __init__(self, token: str, app_id: str, aes_key: str, memory: ChannelMemory,
-                 max_clock_skew: int = 300, clock: Callable[[], float] = time.time) -> None:
+                 max_clock_skew: int = 300, clock: Callable[[], float] = time.time,
+                 turns: TurnLog | None = None) -> None:
         self.token = token
         self.app_id = app_id
         self.crypto = WeChatCrypto(token, aes_key, app_id) if token and aes_key and app_id else None
         self.memory = memory
+        self.turns = turns or TurnLog(memory.engine, get_settings().id_hash_key)
         self.max_clock_skew = max_clock_skew
         self.clock = clock
 
@@ -101,13 +117,24 @@ class WeChatInput(InputChannel):
         collector = CollectingOutputChannel()
         user_key = f"wechat:{user}"
         chosen = resolve(text, self.memory.options(user_key=user_key))
-        message = UserMessage(chosen, collector, user, input_channel=self.name(), metadata={"client": user_key})
+        rating = rating_of(chosen) if chosen != text else None
+        if rating is not None:
+            return self._rate(user, user_key, *rating)
+        message = UserMessage(chosen, collector, user, input_channel=self.name(),
+                              metadata={"client": user_key, RECEIVED_AT: time.time()})
         try:
             await asyncio.wait_for(on_new_message(message), timeout=REPLY_SECONDS)
         except asyncio.TimeoutError:
             logger.warning("WeChat reply took longer than %ss", REPLY_SECONDS)
             return TIMEOUT
-        reply, payloads = render(collector.messages)
+        reply, payloads = offer_rating(*render(collector.messages), rated_turn(collector.messages))
+        self.memory.remember_options(user_key=user_key, payloads=payloads)
+        return reply
+
+    def _rate(self, user: str, user_key: str, turn: str, rating: str, reason: str | None) -> str:
+        """Keep a rating picked by number and acknowledge it; it never reaches the dialogue."""
+        saved = self.turns.rate(key=turn, sender=user, rating=rating, reason=reason)
+        reply, payloads = rating_reply(turn, rating, reason, saved=saved)
         self.memory.remember_options(user_key=user_key, payloads=payloads)
         return reply
 

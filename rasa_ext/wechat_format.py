@@ -42,3 +42,52 @@ def resolve(text: str, options: list[str]) -> str:
     if m and 1 <= int(m.group(1)) <= len(options):
         return options[int(m.group(1)) - 1]
     return text
+
+
+# Rating a reply that ends a question. The rating line is offered only when the reply has no numbered options, and
+# its two answers are remembered as the options, so a bare 1 or 2 picks a rating exactly as it picks an option; a
+# rating is kept and acknowledged by the channel and never reaches the dialogue.
+RATE_PREFIX = "rate:"
+RATE_LINE = "这个回答有用吗？回复 1 有用，2 没用。"
+RATE_THANKS = "谢谢您的评价！还有问题请直接发送。"
+RATE_ASK_REASON = "谢谢反馈，我们会改进。能说说哪里不好吗？回复数字（不回也可以）："
+RATE_REASONS = (("off_point", "没答到点上"), ("wrong", "信息不对"), ("unclear", "看不懂"), ("other", "其他"))
+RATE_NOTED = "谢谢，已记下。还有问题请直接发送。"
+RATE_LOST = "这条答复已无法评价。还有问题请直接发送。"
+
+
+def rated_turn(messages: list[dict[str, Any]]) -> str | None:
+    """Return the key of the reply's rating (the last custom payload carrying one), or None when it asks more."""
+    turns = [m["custom"]["turn"] for m in messages
+             if isinstance(m.get("custom"), dict) and isinstance(m["custom"].get("turn"), str)]
+    return turns[-1] if turns else None
+
+
+def offer_rating(reply: str, payloads: list[str], turn: str | None) -> tuple[str, list[str]]:
+    """Add the rating line to a reply that ends a question and offers no options (when it fits)."""
+    line = "\n\n" + RATE_LINE
+    if turn is None or payloads or len(reply) + len(line) > MAX_REPLY_CHARS:
+        return reply, payloads
+    return reply + line, [f"{RATE_PREFIX}{turn}:useful", f"{RATE_PREFIX}{turn}:not_useful"]
+
+
+def rating_of(payload: str) -> tuple[str, str, str | None] | None:
+    """Return (turn, rating, reason) when an option picked is a rating, else None."""
+    if not payload.startswith(RATE_PREFIX):
+        return None
+    turn, _, rest = payload[len(RATE_PREFIX):].partition(":")
+    rating, _, reason = rest.partition(":")
+    return turn, rating, reason or None
+
+
+def rating_reply(turn: str, rating: str, reason: str | None, *, saved: bool) -> tuple[str, list[str]]:
+    """Return the acknowledgement of a rating and its options (the reasons, after 没用 without one)."""
+    if not saved:
+        return RATE_LOST, []
+    if rating != "not_useful":
+        return RATE_THANKS, []
+    if reason is not None:
+        return RATE_NOTED, []
+    lines = [f"{i}. {name}" for i, (_, name) in enumerate(RATE_REASONS, 1)]
+    return RATE_ASK_REASON + "\n" + "\n".join(lines), [f"{RATE_PREFIX}{turn}:not_useful:{key}"
+                                                        for key, _ in RATE_REASONS]

@@ -1,11 +1,13 @@
 """Fail when a database holds, in any table, any ID number used in a run, in any written form.
 
-    python scripts/check_stored_ids.py --db URL_OR_SQLITE_FILE [--db ...] FILE [FILE ...]
+    python scripts/check_stored_ids.py --db URL_OR_SQLITE_FILE [--db ...] [--expect TABLE ...] FILE [FILE ...]
 
 The ID numbers are read out of the given files with the assistant's own reader (bot.rules.idnumber),
 so every form the assistant can read is looked for: a stored cell fails when the reader finds one of
 those numbers in it, or when its digits, separators dropped, contain the number's birth date and
-sequence (a number written with any separator, or split over two messages into one cell).
+sequence (a number written with any separator, or split over two messages into one cell). `--expect TABLE`
+fails the check when no database has a row in that table, so a table the run should have filled is known
+to have been looked at.
 """
 
 from __future__ import annotations
@@ -34,38 +36,46 @@ def leaks_in(cell: str, ids: set[str]) -> set[str]:
     return found | {number for number in ids if number[6:17] in digits}
 
 
-def scan(target: str, ids: set[str]) -> tuple[int, int, set[str]]:
-    """Return (tables, rows, leaked numbers) of every table of one database."""
+def scan(target: str, ids: set[str]) -> tuple[dict[str, int], set[str]]:
+    """Return the rows of every table of one database, by table, and the leaked numbers."""
     engine = engine_for(target)
     metadata = sa.MetaData()
     metadata.reflect(engine)
-    rows = 0
+    rows: dict[str, int] = {}
     leaked: set[str] = set()
     with engine.connect() as connection:
         for table in metadata.sorted_tables:
+            rows[table.name] = 0
             for row in connection.execute(sa.select(table)):
-                rows += 1
+                rows[table.name] += 1
                 for value in row:
                     if value is not None:
                         leaked |= leaks_in(str(value), ids)
     engine.dispose()
-    return len(metadata.tables), rows, leaked
+    return rows, leaked
 
 
 def main(argv: list[str]) -> int:
     """Scan each database for the ID numbers of the given files."""
     parser = argparse.ArgumentParser(prog="check_stored_ids.py")
     parser.add_argument("--db", action="append", required=True, help="SQLAlchemy URL or SQLite file")
+    parser.add_argument("--expect", action="append", default=[], help="a table some database must have rows in")
     parser.add_argument("files", nargs="+", type=Path)
     args = parser.parse_args(argv)
     ids = {number for f in args.files for number in read_all_ids(f.read_text(encoding="utf-8"))}
     failed = not ids
+    filled: set[str] = set()
     for target in args.db:
-        tables, rows, leaked = scan(target, ids)
+        rows, leaked = scan(target, ids)
+        filled |= {table for table, n in rows.items() if n}
         name = target.rsplit("@", 1)[-1]
-        print(f"{name}: {rows} rows in {tables} tables checked against {len(ids)} ID numbers, "
+        print(f"{name}: {sum(rows.values())} rows in {len(rows)} tables checked against {len(ids)} ID numbers, "
               f"{len(leaked)} found{': ' + ', '.join(sorted(mask_id(n) for n in leaked)) if leaked else ''}")
-        failed = failed or bool(leaked) or rows == 0
+        failed = failed or bool(leaked) or not sum(rows.values())
+    for table in args.expect:
+        if table not in filled:
+            print(f"{table}: no rows in any database, so nothing in it was checked")
+            failed = True
     return 1 if failed else 0
 
 

@@ -47,6 +47,6 @@ evaluate heldout_a tests/data/heldout_a.yml 0.90 0
 # Channels and abuse against the running servers: WeChat, the chat page in headless Chromium, the limits.
 .venv/bin/python -m pytest -q tests_e2e || { status=$?; tail -n 40 "$work/serve.log"; exit $status; }
 # Nothing the conversations above held may have left an ID number, in any written form, in any table.
-PYTHONPATH=. .venv/bin/python scripts/check_stored_ids.py --db "$TRACKER_DB" --db "$DATABASE_URL" \
+PYTHONPATH=. .venv/bin/python scripts/check_stored_ids.py --db "$TRACKER_DB" --db "$DATABASE_URL" --expect turns --expect reviews \
   "$SHARED/eval/applications.csv" "$SHARED/eval/dev_cases.yml" "$SHARED/eval/robust_cases.yml" tests/data/heldout_a.yml \
   tests_e2e/test_abuse.py tests_e2e/test_conversations.py

@@ -289,6 +289,55 @@ async def test_the_answer_carries_its_structure(services, talk):
     assert message["text"] and message["custom"]
 
 
+def kept_turns(services) -> list:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from bot.database.tables import Turn
+
+    with Session(services.store.engine) as session:
+        return list(session.scalars(select(Turn).order_by(Turn.id)))
+
+
+@pytest.mark.asyncio
+async def test_each_reply_is_kept_and_its_last_answer_carries_the_rating_key(services, talk):
+    await talk.run(ActionAnswerQuestion(services), "湖州证延续要带啥呀", "ask_materials")
+    keys = [m["custom"].get("turn") for m in talk.dispatcher.messages]
+    assert keys[-1] and not any(keys[:-1])
+    [row] = kept_turns(services)
+    assert (row.key, row.message, row.kind, row.procedures) == (keys[-1], "湖州证延续要带啥呀", "procedure", "H-RENEW")
+    assert (row.intent, row.confidence, row.answered, row.rateable) == ("ask_materials", 0.9, True, True)
+
+
+@pytest.mark.asyncio
+async def test_the_reply_time_counts_from_when_the_channel_received_the_message(services, tracker, dispatcher, domain):
+    import time
+
+    t = tracker("湖州证延续多久能拿到", "ask_time")
+    t.latest_message["metadata"] = {"client": "web:192.0.2.1", "received_at": time.time() - 0.8}
+    await ActionAnswerQuestion(services).run(dispatcher, t, domain)
+    [row] = kept_turns(services)
+    assert 800 <= row.latency_ms < 5000 and row.channel == "web"
+
+
+@pytest.mark.asyncio
+async def test_a_clarification_is_kept_but_not_offered_for_rating(services, talk):
+    await talk.run(ActionAnswerQuestion(services), "证书丢了该咋弄", "ask_guide")
+    assert not any(m["custom"].get("turn") for m in talk.dispatcher.messages if m.get("custom"))
+    [row] = kept_turns(services)
+    assert row.kind == "clarify" and row.clarification and not row.rateable
+
+
+@pytest.mark.asyncio
+async def test_a_status_report_is_rated_but_what_the_person_typed_is_not_kept(services, talk):
+    talk.slots = {slots.ID_HASH: services.store.id_hash(LI), slots.ID_MASKED: "330*************35",
+                  slots.APPLICANT_NAME: "李娜"}
+    await talk.run(ActionReportStatus(services), f"李娜 {LI}", "inform_identity")
+    [row] = kept_turns(services)
+    assert (row.message, row.kind, row.procedures) == ("", "status", "H-REISSUE")
+    assert talk.dispatcher.messages[0]["custom"] == {"turn": row.key}
+
+
 # ---------------------------------------------------------------------------------------------- one-trip form
 @pytest.mark.asyncio
 async def test_the_procedure_and_the_facts_of_the_first_message(services, talk):
@@ -312,6 +361,9 @@ async def test_asks_the_open_questions_once_then_gives_the_verdict(services, tal
     await talk.run(ActionOneTripVerdict(services), "我62岁，后年三月到期，材料都备齐了", "inform_situation")
     assert talk.text and talk.text != asked
     assert talk.slots[slots.TRIP_PROCEDURE] is None and talk.slots["age"] is None  # facts do not outlive the verdict
+    kept = kept_turns(services)[-1]
+    assert (kept.kind, kept.procedures, kept.rateable) == ("verdict", "H-RENEW", True)
+    assert talk.dispatcher.messages[-1]["custom"]["turn"] == kept.key
 
 
 @pytest.mark.asyncio

@@ -40,3 +40,26 @@ def test_masked_numbers_and_other_digits_pass(tmp_path):
     ids.write_text(f"- {ZHANG}\n", encoding="utf-8")
     db = database(tmp_path, "身份证号330*************12", "电话13800000001", "2026-11-16")
     assert check.main(["--db", db, str(ids)]) == 0
+
+
+def test_a_table_expected_to_be_filled_must_have_rows(tmp_path, capsys):
+    ids = tmp_path / "ids.yml"
+    ids.write_text(f"- {ZHANG}\n", encoding="utf-8")
+    db = database(tmp_path, "身份证号330*************12")
+    assert check.main(["--db", db, "--expect", "other", str(ids)]) == 0
+    assert check.main(["--db", db, "--expect", "other", "--expect", "turns", str(ids)]) == 1
+    assert "turns: no rows" in capsys.readouterr().out
+
+
+def test_a_kept_turn_is_checked_like_any_other_table(tmp_path, store):
+    from bot.database.turns import TurnCreate, TurnLog
+
+    ids = tmp_path / "ids.yml"
+    ids.write_text(f"- {ZHANG}\n", encoding="utf-8")
+    TurnLog(store.engine, "k").record(TurnCreate(sender="s", channel="web", message=f"证件 {ZHANG[:6]} {ZHANG[6:]}",
+                                                 kind="procedure"))
+    db = str(store.engine.url).removeprefix("sqlite:///")
+    assert check.main(["--db", db, "--expect", "turns", str(ids)]) == 0  # masked when kept
+    with sqlite3.connect(db) as raw:
+        raw.execute("update turns set message = ?", (f"证件 {ZHANG}",))
+    assert check.main(["--db", db, "--expect", "turns", str(ids)]) == 1

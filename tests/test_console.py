@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -14,7 +15,7 @@ from tests.conftest import SHARED, make_app, make_settings
 
 ZHANG = "330502198503120112"
 PROTECTED = ["/console", "/console/procedures/H-RENEW", "/console/applications", "/console/import",
-             "/console/unanswered", "/console/audit"]
+             "/console/unanswered", "/console/audit", "/console/review", "/console/stats", "/console/stats.csv"]
 
 
 @pytest.fixture()
@@ -200,3 +201,77 @@ def test_locks_are_shown_to_staff_and_lifted_by_an_administrator(app, staff):
     admin.post("/console/locks/lift", data={"csrf": token, "scope": "id", "subject": id_hash})
     assert not guard.blocked(id_hash=id_hash, client="web:10.9.9.9")
     assert app.state.services.audit.entries()[0].action == "unlock"
+
+
+def record(app, message: str, **kw: object) -> str:
+    from bot.database.turns import TurnCreate
+
+    values: dict[str, object] = {"sender": "web-visitor", "channel": "web", "message": message, "kind": "not_understood",
+                                 "answered": False, "intent": "nlu_fallback", "confidence": 0.2, "latency_ms": 900}
+    values.update(kw)
+    return app.state.services.turns.record(TurnCreate(**values))
+
+
+def test_review_queue_groups_wordings_and_a_label_is_stored_and_audited(staff, app):
+    record(app, "证书被狗啃了咋整")
+    record(app, "证书被狗啃了咋整？")
+    record(app, f"{ZHANG}的证书被狗啃了咋整")
+    page = staff.get("/console/review").text
+    assert page.count('class="queue-item"') == 2 and "共 2 次" in page and "没能回答" in page and ZHANG not in page
+    assert '已复核、等待训练的问法：<strong id="awaiting-count">0</strong>' in page
+    item = page.split('class="queue-item"')[1]
+    turns = re.findall(r'name="turn" value="(\d+)"', item)
+    assert len(turns) == 2  # one per wording of the group
+    token = csrf_of(page)
+    form = {"csrf": token, "turn": turns, "kind": "procedure", "procedure": "H-REISSUE", "aspect": "guide"}
+    assert staff.post("/console/review", data={**form, "csrf": ""}).status_code == 403
+    bad = staff.post("/console/review", data={**form, "procedure": ""})
+    assert bad.status_code == 422 and "请选择办事事项" in bad.text
+    r = staff.post("/console/review", data=form, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/console/review?order=frequent&saved=2"
+    page = staff.get(r.headers["location"]).text
+    assert page.count('class="queue-item"') == 1 and "已保存 2 条" in page
+    assert '<strong id="awaiting-count">2</strong>' in page and "等待训练" in page and "未核对" in page
+    entry = app.state.services.audit.entries()[0]
+    assert (entry.username, entry.action, entry.subject) == ("staff1", "review", "procedure:H-REISSUE")
+    assert entry.records.count("review:") == 2
+
+
+def test_a_review_is_checked_at_once_against_the_serving_model(tmp_path, monkeypatch):
+    """With NLU_URL set, the model that serves is asked whether it reads the wording as labelled."""
+    from webapp.routers import console_review
+
+    def nlu(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/model/parse"
+        return httpx.Response(200, json={"text": "x", "intent": {"name": "greet", "confidence": 0.8}, "entities": []})
+
+    real = httpx.AsyncClient
+    monkeypatch.setattr(console_review.httpx, "AsyncClient", lambda **kw: real(transport=httpx.MockTransport(nlu), **kw))
+    application = make_app(make_settings(tmp_path, nlu_url="http://nlu.test"))
+    application.state.services.accounts.create_user(username="staff1", password="correct horse 1")
+    client = TestClient(application)
+    login(client, "staff1", "correct horse 1")
+    record(application, "那得揣上些啥子")
+    page = client.get("/console/review").text
+    turns = re.findall(r'name="turn" value="(\d+)"', page)
+    client.post("/console/review", data={"csrf": csrf_of(page), "turn": turns, "kind": "aspect", "aspect": "materials"})
+    assert "✗ 还读不懂" in client.get("/console/review").text  # greet is not a question the assistant answers
+
+
+def test_stats_page_has_the_numbers_and_plots_and_the_csv_is_safe_and_audited(staff, app):
+    for ms in (400, 600, 800):
+        key = record(app, "湖州培训证延续要带啥", kind="procedure", answered=True, procedures=["H-RENEW"],
+                     intent="ask_materials", confidence=0.95, latency_ms=ms)
+        app.state.services.turns.rate(key=key, sender="web-visitor", rating="useful")
+    record(app, "=HYPERLINK(\"http://x\")", latency_ms=None)
+    page = staff.get("/console/stats").text
+    assert '<strong id="n-questions">4</strong>' in page and '<strong id="n-answered">75%</strong>' in page
+    assert page.count('src="data:image/png;base64,') == 4 and "0.60 秒" in page
+    assert app.state.services.kb.procedures["H-RENEW"].title in page and "=HYPERLINK" in page
+    assert staff.get("/console/stats", params={"days": 0}).status_code == 422
+    csv_text = staff.get("/console/stats.csv", params={"days": 7})
+    assert csv_text.headers["content-type"].startswith("text/csv") and "attachment" in csv_text.headers["content-disposition"]
+    lines = csv_text.text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("time,channel,message") and len(lines) == 5
+    assert any(line.split(",")[2].startswith('"\'=HYPERLINK') for line in lines)
+    assert app.state.services.audit.entries()[0].action == "export"

@@ -21,6 +21,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"applications", "staff"}),
     frozenset({"answers"}),
     frozenset({"dialogue"}),
+    frozenset({"feedback"}),
 )
 # What sits on top of bot/ (or is the framework under it) and so is never imported by it.
 FORBIDDEN = frozenset({"rasa", "rasa_sdk", "rasa_ext", "actions", "webapp", "fastapi"})

@@ -111,3 +111,47 @@ def test_relay_passes_the_structured_answer(tmp_path, monkeypatch):
     r = TestClient(make_app(make_settings(tmp_path, rasa_url="http://rasa.test"))).post(
         "/api/chat", json={"sender": "abc12345", "message": "延续"})
     assert r.json() == [{"text": "【标题】", "buttons": [], "answer": answer["answer"]}]
+
+
+KEY = "0123456789abcdef" * 2
+
+
+def test_the_rating_key_goes_with_its_answer_or_with_the_text_before_it():
+    answer = Answer("procedure", title="标题", procedures=["H-RENEW"]).payload()
+    assert chat.bot_messages([{"text": "【标题】"}, {"custom": {**answer, "turn": KEY}}]) == [
+        {"text": "【标题】", "buttons": [], "answer": answer["answer"], "turn": KEY}]
+    assert chat.bot_messages([{"text": "第一段"}, {"text": "第二段"}, {"custom": {"turn": KEY}}]) == [
+        {"text": "第一段", "buttons": []}, {"text": "第二段", "buttons": [], "turn": KEY}]
+    assert chat.bot_messages([{"custom": {"turn": 7}}, {"text": "好的"}]) == [{"text": "好的", "buttons": []}]
+
+
+@pytest.fixture()
+def rated(tmp_path):
+    from bot.database.turns import TurnCreate
+
+    app = make_app(make_settings(tmp_path))
+    key = app.state.services.turns.record(TurnCreate(sender="abc12345", channel="web", message="湖州培训证延续要带啥",
+                                                     kind="procedure", procedures=["H-RENEW"]))
+    return TestClient(app), key
+
+
+def test_a_reply_is_rated_with_an_optional_reason_by_its_own_conversation(rated):
+    client, key = rated
+    assert client.post("/api/ratings", json={"sender": "abc12345", "turn": key, "rating": "useful"}).status_code == 204
+    r = client.post("/api/ratings", json={"sender": "abc12345", "turn": key, "rating": "not_useful", "reason": "wrong"})
+    assert r.status_code == 204
+    stranger = client.post("/api/ratings", json={"sender": "zzz98765", "turn": key, "rating": "useful"})
+    assert stranger.status_code == 404 and "无法评价" in stranger.json()["detail"]
+    stats = client.app.state.services.dashboard.stats(days=1)
+    assert [(r.key, r.useful, r.not_useful) for r in stats.by_kind] == [("procedure", 0, 1)]
+
+
+@pytest.mark.parametrize("body", [
+    {"sender": "abc12345", "turn": KEY, "rating": "useful", "reason": "wrong"},
+    {"sender": "abc12345", "turn": "not-a-key", "rating": "useful"},
+    {"sender": "abc12345", "turn": KEY, "rating": "great"},
+    {"sender": "a b", "turn": KEY, "rating": "useful"},
+])
+def test_a_bad_rating_gets_a_422(rated, body):
+    client, _ = rated
+    assert client.post("/api/ratings", json=body).status_code == 422

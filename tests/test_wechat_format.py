@@ -6,11 +6,28 @@ import asyncio
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from wechatpy import parse_message
 
 from bot.database.channel_memory import ChannelMemory
+from bot.database.tables import Turn
+from bot.database.turns import TurnCreate, TurnLog
 from rasa_ext.wechat import WeChatInput, message_key
-from rasa_ext.wechat_format import MAX_REPLY_CHARS, PICK_HINT, VOICE_UNRECOGNISED, render, resolve
+from rasa_ext.wechat_format import (
+    MAX_REPLY_CHARS,
+    PICK_HINT,
+    RATE_ASK_REASON,
+    RATE_LINE,
+    RATE_NOTED,
+    RATE_THANKS,
+    VOICE_UNRECOGNISED,
+    offer_rating,
+    rated_turn,
+    rating_of,
+    render,
+    resolve,
+)
 
 BUTTONS = [{"title": "培训合格证", "payload": "P"}, {"title": "注册证书", "payload": "N"}]
 
@@ -89,7 +106,7 @@ def test_a_retried_message_gets_the_same_reply_without_a_second_turn(channel):
     first = asyncio.run(channel._once(bot, message))
     again = asyncio.run(channel._once(bot, parse_message(xml("text", "<Content>你好</Content>", "42"))))
     assert first == again and "答：你好" in first and len(bot.turns) == 1
-    assert bot.turns[0][1] == {"client": "wechat:o-user"}
+    assert bot.turns[0][1]["client"] == "wechat:o-user" and bot.turns[0][1]["received_at"] > 1.7e9
 
 
 def test_voice_is_answered_like_text_and_unrecognised_voice_asks_for_text(channel):
@@ -112,3 +129,61 @@ def test_events_are_keyed_by_sender_and_time_and_stale_timestamps_refused(channe
     assert message_key(event) == f"wechat:o-user:{datetime(2025, 11, 21, 4, 40, tzinfo=timezone.utc).timestamp():.0f}:event"
     assert channel._fresh("1763700000") and channel._fresh("1763700299")
     assert not channel._fresh("1763613600") and not channel._fresh("x")
+
+
+# Rating a reply by number: offered only when no options are pending, kept by the channel, never a dialogue turn.
+class RatedBot:
+    """Stands in for Rasa and the actions: keeps each reply as a turn and sends its rating key; options on request."""
+
+    def __init__(self, turns: TurnLog) -> None:
+        self.turns = turns
+        self.said: list[str] = []
+
+    async def __call__(self, message) -> None:
+        self.said.append(message.text)
+        key = self.turns.record(TurnCreate(sender=message.sender_id, channel="wechat", message=message.text,
+                                           kind="procedure", procedures=["H-RENEW"]))
+        out = {"text": f"答：{message.text}", **({"buttons": BUTTONS} if "哪种" in message.text else {})}
+        await message.output_channel.send_response(message.sender_id, out)
+        await message.output_channel.send_custom_json(message.sender_id, {"turn": key})
+
+
+@pytest.fixture()
+def rated(memory, store):
+    turns = TurnLog(store.engine, "test-key")
+    channel = WeChatInput("token", "", "", memory, max_clock_skew=300, clock=lambda: 1763700000.0, turns=turns)
+    return channel, RatedBot(turns), store
+
+
+def say(channel, bot, text: str, msg_id: str) -> str:
+    return asyncio.run(channel._once(bot, parse_message(xml("text", f"<Content>{text}</Content>", msg_id))))
+
+
+def test_a_digit_after_the_rating_line_is_kept_and_acknowledged_not_sent_to_the_dialogue(rated):
+    channel, bot, store = rated
+    assert say(channel, bot, "湖州培训证延续要带啥", "11").endswith(RATE_LINE)
+    assert say(channel, bot, "2", "12").startswith(RATE_ASK_REASON)
+    assert say(channel, bot, "3", "13") == RATE_NOTED
+    assert bot.said == ["湖州培训证延续要带啥"]
+    with Session(store.engine) as session:
+        row = session.scalars(select(Turn)).one()
+    assert (row.rating, row.rating_reason) == ("not_useful", "unclear")
+    assert "答：1" in say(channel, bot, "1", "14")  # nothing pending any more: the digit is a message again
+    assert say(channel, bot, "1", "15") == RATE_THANKS and len(bot.said) == 2
+
+
+def test_no_rating_line_while_options_are_offered_and_a_digit_still_picks_one(rated):
+    channel, bot, _ = rated
+    reply = say(channel, bot, "哪种证书", "21")
+    assert RATE_LINE not in reply and "1. 培训合格证" in reply
+    say(channel, bot, "2", "22")
+    assert bot.said[-1] == "N"
+
+
+def test_the_rating_line_is_added_only_when_it_fits():
+    key = "ab" * 16
+    assert offer_rating("短答复", [], key) == ("短答复\n\n" + RATE_LINE, [f"rate:{key}:useful", f"rate:{key}:not_useful"])
+    assert offer_rating("短答复", ["P"], key) == ("短答复", ["P"])
+    assert offer_rating("长" * MAX_REPLY_CHARS, [], key)[1] == []
+    assert rated_turn([{"text": "x"}, {"custom": {"turn": key}}]) == key and rated_turn([{"text": "x"}]) is None
+    assert rating_of(f"rate:{key}:not_useful:wrong") == (key, "not_useful", "wrong") and rating_of("P") is None

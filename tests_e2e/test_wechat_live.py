@@ -14,7 +14,7 @@ import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
 from bot.knowledge.base import default_knowledge
-from rasa_ext.wechat_format import VOICE_UNRECOGNISED
+from rasa_ext.wechat_format import RATE_LINE, RATE_THANKS, VOICE_UNRECOGNISED
 
 URL = os.environ.get("RASA_URL", "http://127.0.0.1:5005") + "/webhooks/wechat/webhook"
 TOKEN = os.environ.get("WECHAT_TOKEN", "e2e-token")
@@ -129,3 +129,11 @@ def test_subscribe_gets_welcome_and_image_gets_polite_answer():
 @pytest.mark.parametrize("body", [b"", b"<xml><broken", "你好".encode()])
 def test_malformed_body_is_a_4xx(body):
     assert call(signed_query(), body)[0] == 400
+
+
+def test_a_short_answer_offers_a_rating_and_a_digit_is_kept_and_thanked():
+    user = f"u-rate-{time.time_ns()}"
+    _, xml = call(signed_query(), text_xml(user, "湖州的协会电话号码给一个").encode())
+    assert reply_content(xml).endswith(RATE_LINE)
+    _, xml = call(signed_query(), text_xml(user, "1").encode())
+    assert reply_content(xml) == RATE_THANKS

@@ -13,7 +13,10 @@ from sqlalchemy.engine import Engine
 from bot.answers.render import Answers
 from bot.applications.limits import LookupGuard
 from bot.applications.store import StatusStore
+from bot.database.turns import TurnLog
 from bot.dialogue.questions import Questions
+from bot.feedback.queue import ReviewQueue
+from bot.feedback.stats import Dashboard
 from bot.knowledge.base import KnowledgeBase
 from bot.language.entities import EntityReader
 from bot.settings import Settings
@@ -36,6 +39,9 @@ class AppState:
     throttle: LoginThrottle
     audit: AuditLog
     guard: LookupGuard
+    turns: TurnLog
+    review: ReviewQueue
+    dashboard: Dashboard
 
 
 def get_state(request: Request) -> AppState:

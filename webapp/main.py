@@ -16,7 +16,10 @@ from bot.applications.limits import LookupGuard
 from bot.applications.store import StatusStore
 from bot.database.engine import make_engine
 from bot.database.migrate import require_current
+from bot.database.turns import TurnLog
 from bot.dialogue.questions import Questions
+from bot.feedback.queue import ReviewQueue
+from bot.feedback.stats import Dashboard
 from bot.knowledge.base import default_knowledge
 from bot.knowledge.lexicon import default_lexicon
 from bot.language.entities import EntityReader
@@ -33,8 +36,11 @@ from webapp.routers import (
     console_import,
     console_locks,
     console_login,
+    console_review,
+    console_stats,
     console_unanswered,
     forms,
+    ratings,
 )
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -76,6 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit=AuditLog(engine),
         guard=LookupGuard(engine, max_failures=settings.max_status_attempts, window=settings.lookup_window,
                           max_client_failures=settings.max_client_failures),
+        turns=TurnLog(engine, settings.id_hash_key),
+        review=ReviewQueue(engine, min_confidence=settings.review_min_confidence),
+        dashboard=Dashboard(engine),
     )
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret, session_cookie="jl_console",
                        same_site="strict", https_only=settings.cookies_secure,
@@ -89,8 +98,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(chat.router)
+    app.include_router(ratings.router)
     for console in (console_login, console_guides, console_applications, console_import, console_unanswered,
-                    console_audit, console_locks):
+                    console_review, console_stats, console_audit, console_locks):
         app.include_router(console.router)
     app.include_router(checklists.router)
     app.include_router(forms.router)

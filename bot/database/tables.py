@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import registry
 from sqlalchemy.orm.decl_api import DeclarativeMeta
 
@@ -114,3 +114,53 @@ class ChannelOptions(Base):
     user_key = Column(String(160), primary_key=True)
     payloads = Column(Text, nullable=False)
     updated_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class Turn(Base):
+    """One reply that answered (or failed to answer) a question, for the review queue, ratings and the dashboard.
+
+    The message is kept with ID numbers and names masked, and not at all for a status look-up (it is the person's
+    identity); the conversation only as a keyed hash of its sender.
+    """
+
+    __tablename__ = "turns"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    key = Column(String(32), nullable=False, unique=True)  # the random handle a channel rates the reply by
+    conversation = Column(String(32), nullable=False, index=True)
+    at = Column(DateTime(timezone=True), nullable=False, index=True)
+    channel = Column(String(16), nullable=False)
+    message = Column(Text, nullable=False)
+    intent = Column(String(40), nullable=False)
+    confidence = Column(Float)
+    kind = Column(String(32), nullable=False)  # the answer's kind (bot/answers/model.py Answer.kind)
+    procedures = Column(String(400), nullable=False)  # procedure codes answered (or offered), comma-separated
+    answered = Column(Boolean, nullable=False)
+    clarification = Column(Boolean, nullable=False)
+    resolved = Column(Boolean)  # a clarification: whether the next turn settled it; None while none came
+    rateable = Column(Boolean, nullable=False)
+    latency_ms = Column(Integer)
+    rating = Column(String(16))  # useful | not_useful
+    rating_reason = Column(String(16))  # off_point | wrong | unclear | other
+    rated_at = Column(DateTime(timezone=True))
+
+
+class Review(Base):
+    """What staff said a wording from the review queue should have been; exported as a training example."""
+
+    __tablename__ = "reviews"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    wording_hash = Column(String(64), nullable=False, unique=True)  # SHA-256 of the wording, one review each
+    wording = Column(Text, nullable=False)  # the masked message, as asked
+    label = Column(String(16), nullable=False)  # procedure | aspect | status | one_trip | out_of_scope | fine
+    procedure = Column(String(40))
+    aspect = Column(String(24))
+    intent = Column(String(40))  # the Rasa intent the example trains; None for "fine"
+    reviewed_by = Column(String(32), nullable=False)
+    reviewed_at = Column(DateTime(timezone=True), nullable=False)
+    trained = Column(Boolean, nullable=False)  # in the training data of the model built last
+    not_trained_because = Column(String(120))  # why the export left it out (an evaluation question, a clash)
+    model_right = Column(Boolean)  # whether the model checked last reads it as labelled; None: not checked
+    checked_model = Column(String(64))  # which model that was (a fingerprint, or "live" for the serving one)
+    checked_at = Column(DateTime(timezone=True))

@@ -51,6 +51,7 @@ class BotMessagePublic(BaseModel):
     text: str = ""
     buttons: list[dict[str, str]] = []
     answer: dict[str, Any] | None = None  # bot.answers.model.Answer.payload()["answer"]
+    turn: str | None = None  # the key the reply is rated by (POST /api/ratings), on the last message of a reply
 
 
 def _plain(message: dict[str, Any]) -> dict[str, Any]:
@@ -65,21 +66,25 @@ def bot_messages(messages: list[Any]) -> list[dict[str, Any]]:
     Rasa's REST channel sends one reply as its text (split at blank lines into several messages, or one
     message carrying the buttons) followed by a message with the custom payload `{"answer": ...}`. The text
     messages since the previous answer are joined into the answer's message, so the page keeps the text
-    and shows the structure; text without a payload is passed on as it is.
+    and shows the structure; text without a payload is passed on as it is. The key a reply is rated by
+    (`"turn"` in the payload) stays with the message it came with, or with the text sent before it.
     """
     out: list[dict[str, Any]] = []
     pending: list[dict[str, Any]] = []
     for m in messages:
         if not isinstance(m, dict):
             continue
-        custom = m.get("custom")
-        answer = custom.get("answer") if isinstance(custom, dict) else None
+        custom = m.get("custom") if isinstance(m.get("custom"), dict) else {}
+        answer, turn = custom.get("answer"), custom.get("turn")
+        rated = {"turn": turn} if isinstance(turn, str) else {}
         if isinstance(answer, dict):
             out.append({"text": "\n\n".join(p["text"] for p in pending if p["text"]),
-                        "buttons": [b for p in pending for b in p["buttons"]], "answer": answer})
+                        "buttons": [b for p in pending for b in p["buttons"]], "answer": answer, **rated})
             pending = []
         elif m.get("text") or m.get("buttons"):
             pending.append(_plain(m))
+        elif rated and (pending or out):
+            (pending or out)[-1].update(rated)
     return out + pending
 
 

@@ -1,7 +1,8 @@
 /* 对话组件：消息保存在 localStorage，刷新页面后对话仍在。
    机器人的答复带结构（answer，见 bot/answers/model.py）时按标题、分节、可勾选的材料、可拨打的电话、表格链接和依据显示，
    否则显示纯文本。页面上的文字一律用 textContent 写入，从不用 innerHTML。
-   用户消息只保存服务器返回的脱敏文本（X-Masked-Message），身份证号不会留在浏览器里。 */
+   用户消息只保存服务器返回的脱敏文本（X-Masked-Message），身份证号不会留在浏览器里。
+   结束一个问题的答复（带 turn）下面有“有用 / 没用”评价；选“没用”后可再选原因，评价随对话保存。 */
 (function () {
   "use strict";
   var KEY = "jl-chat-v1";
@@ -152,9 +153,53 @@
     });
     item.appendChild(row);
   }
+  var REASONS = [["off_point", "没答到点上"], ["wrong", "信息不对"], ["unclear", "看不懂"], ["other", "其他"]];
+  function rateButton(label, className, pressed, onClick) {
+    var b = el("button", className, label);
+    b.type = "button";
+    b.setAttribute("aria-pressed", pressed ? "true" : "false");
+    b.addEventListener("click", onClick);
+    return b;
+  }
+  /* The rating row under a reply: 有用 / 没用, then (after 没用) the optional reason; the choice is kept in history. */
+  function ratingRow(item, entry) {
+    var row = el("div", "rate");
+    function draw(note) {
+      row.textContent = "";
+      row.appendChild(el("span", "rate-ask", "这个回答有用吗？"));
+      row.appendChild(rateButton("有用", "rate-btn rate-useful", entry.rating === "useful",
+                                 function () { rate("useful", null); }));
+      row.appendChild(rateButton("没用", "rate-btn rate-not-useful", entry.rating === "not_useful",
+                                 function () { rate("not_useful", null); }));
+      if (entry.rating === "not_useful") {
+        var reasons = el("div", "rate-reasons");
+        reasons.appendChild(el("span", "rate-ask", "哪里不好？（可不选）"));
+        REASONS.forEach(function (r) {
+          reasons.appendChild(rateButton(r[1], "rate-reason", entry.reason === r[0],
+                                         function () { rate("not_useful", r[0]); }));
+        });
+        row.appendChild(reasons);
+      }
+      if (note) row.appendChild(el("span", "rate-note", note));
+      else if (entry.rating) row.appendChild(el("span", "rate-note", "谢谢您的评价"));
+    }
+    function rate(rating, reason) {
+      fetch("/api/ratings", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender: state.sender, turn: entry.turn, rating: rating, reason: reason })
+      }).then(function (r) {
+        if (!r.ok) { draw("评价没有保存，请稍后再试"); return; }
+        entry.rating = rating; entry.reason = reason; save(); draw();
+      }).catch(function () { draw("网络连接失败，评价没有保存"); });
+    }
+    draw();
+    item.appendChild(row);
+  }
   function show(entry, live) {
     var item = bubble(entry.who, entry.answer ? answerCard(entry.answer) : textBubble(entry.text));
     if (entry.who === "bot") quickReplies(item, entry.buttons, live);
+    if (entry.who === "bot" && entry.turn) ratingRow(item, entry);
     return item;
   }
   /* Bring a new reply into view: its start when it is longer than the log's height, else the end of the log. */
@@ -187,7 +232,8 @@
       if (!replies.length) replies = [{ text: "抱歉，我没有找到答案。" }];
       var first = null;
       replies.forEach(function (m) {
-        var entry = { who: "bot", text: String(m.text || ""), buttons: m.buttons || [], answer: m.answer || null };
+        var entry = { who: "bot", text: String(m.text || ""), buttons: m.buttons || [], answer: m.answer || null,
+                      turn: m.turn || null };
         state.history.push(entry);
         var item = show(entry, true);
         first = first || item;
