@@ -138,7 +138,7 @@ def test_personal_change_counts_the_lost_certificate_procedure_that_follows():
     answer = verdict("N-PERSONAL-CHANGE")
     line = answer.sections[0]
     assert answer.verdict == "two_visits" and "两次或三次" in line.text and "再申请遗失补办" in line.text
-    assert "去一次：" not in answer.text()
+    assert "去一次：" not in answer.text() and "跑一次（" not in answer.text()
     titles = [KB.procedures[c].title for c in ("N-LOST", "N-REISSUE-WITH-ORIGINAL")]
     assert len(line.items) == 2 and all(i.text.startswith(t) for i, t in zip(line.items, titles, strict=True))
 
@@ -189,3 +189,24 @@ def test_the_collection_line_is_left_out_when_not_asked():
     line = verdict("N-RENEW").sections[0]
     assert KB.procedures["N-RENEW"].step_text(KB.procedures["N-RENEW"].visits[1]) not in line.text
     assert not line.items
+
+
+@pytest.mark.parametrize("code", ["P-CHANGE-EMPLOYER", "H-ADD-SPECIALTY", "P-REISSUE", "N-RENEW"])
+def test_while_the_facts_are_asked_how_the_certificate_comes_out_is_said_too(code):
+    """A verdict that still asks for facts ("材料齐的话…要不要再去拿证") says how the certificate comes out."""
+    answer = verdict(code, facts=Facts(), final=False, aspects=("collection",))
+    assert answer.verdict == "ask"
+    assert all(line in answer.text() for line in ANSWERS.parts.collection_lines(KB.procedures[code]))
+    assert ANSWERS.say("verdict.comes_out") not in verdict(code, facts=Facts(), final=False).text()
+
+
+def test_an_open_window_to_apply_in_is_said_as_open_now():
+    """"明年1月10号到期，最早啥时候能去续" (today 2026-11-21): within three months of expiry, it may be done now."""
+    proc = KB.procedures["H-RENEW"]
+    said = "\n".join(s.text + "\n" + "\n".join(i.text for i in s.items)
+                     for s in ANSWERS.verdicts.assessment(proc, decide(proc, Facts(months_to_expiry=1.6), None,
+                                                                       final=True)))
+    window = next(c for c in proc.conditions if KB.checks[c.check].window)
+    assert ANSWERS.say("verdict.window_open", condition=window.text) in said
+    closed = ANSWERS.verdicts.assessment(proc, decide(proc, Facts(months_to_expiry=7.0), None, final=True))
+    assert ANSWERS.say("verdict.window_open", condition=window.text) not in str(closed)

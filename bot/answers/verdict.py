@@ -50,8 +50,10 @@ class VerdictAnswers:
         """Return what the stated facts mean for the conditions, and what was taken as met."""
         reasons = [self.reason_item(proc, f) for f in verdict.reasons]
         text = "" if reasons else self.say("verdict.all_met")
-        return [Section("verdict", heading=self.say("verdict.as_told") if reasons else "", text=text, items=reasons),
-                *self._assumptions(verdict, materials=False)]
+        opened = [Item(self.say("verdict.window_open", condition=f.condition.text)) for f in verdict.findings
+                  if f.outcome == MET and self.kb.checks[f.condition.check].window]  # "最早啥时候能去续": now
+        return [Section("verdict", heading=self.say("verdict.as_told") if reasons else "", text=text,
+                        items=reasons + opened), *self._assumptions(verdict, materials=False)]
 
     def answer(self, proc: Procedure, verdict: Verdict, aspects: Sequence[str] = ()) -> Answer:
         """Render a verdict of any kind; asked beside how the certificate comes out, the verdict line says it."""
@@ -68,6 +70,10 @@ class VerdictAnswers:
             if not covered:
                 sections.append(self._visits_headline(proc))
             sections.append(self.parts.visits_section(proc, self.say("verdict.steps_for_reference")))
+            if set(aspects) & COLLECTION_ASPECTS:  # "…要不要再去拿证": how it comes out, while the facts are asked
+                lines = [*self.parts.collection_lines(proc), *(n.text for n in self.kb.notes_for(proc.code, ["collection"]))]
+                sections.append(Section("collection", heading=self.say("verdict.comes_out"),
+                                        items=[Item(line) for line in dict.fromkeys(lines)]))
         else:
             if verdict.questions and verdict.kind != "cannot":
                 sections.append(Section("questions", heading=self.say("verdict.also_tell"),
