@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.common import FormValidation, WithServices, context_events, parse_of, record_turn, send_all, text_of
+from actions.common import FormValidation, WithServices, context_events, parse_of, record_turn, send, send_all, text_of
 from bot.applications.limits import client_key
 from bot.dialogue.questions import Context
 from bot.language.parse import Parse
@@ -41,6 +41,10 @@ class ValidateStatusForm(WithServices, FormValidation):
         if result.records:
             return events  # the form is done; the report follows
         dispatcher.utter_message(text=result.text)
+        parse = parse_of(tracker)
+        if parse.matters and parse.aspects:  # "…查一下进度，另外补证一般要多久": the question is answered too
+            for answer in s.questions.step(parse, Context(), None, s.today()).answers:
+                send(dispatcher, answer)
         if result.locked:
             return [*events, SlotSet(slots.ID_HASH, None), SlotSet(slots.ID_MASKED, None),
                     SlotSet(slots.APPLICANT_NAME, None), SlotSet(slots.REQUESTED_SLOT, None)]

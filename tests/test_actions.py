@@ -447,3 +447,11 @@ async def test_a_verdict_asked_with_how_the_certificate_comes_out_says_that_too(
     lines = services.answers.parts.collection_lines(kb.procedures["H-ADD-SPECIALTY"])
     assert lines and all(line in talk.text for line in lines)
     assert events[slots.TRIP_ASPECTS] is None  # the next verdict starts afresh
+
+
+@pytest.mark.asyncio
+async def test_a_question_beside_an_id_number_that_finds_nothing_is_answered_too(services, talk, kb):
+    await talk.run(ValidateStatusForm(services), f"{ZHANG} 白雪 查一下进度，另外湖州的证补证要多久", "check_status",
+                   active_loop=slots.STATUS_FORM)
+    assert NOT_FOUND in talk.text
+    assert kb.procedures["H-REISSUE"].printing.text in talk.text

@@ -10,6 +10,7 @@ from typing import Any
 from bot.answers.render import Answers
 from bot.knowledge.base import CONDITIONS, FIELDS, FORMS, GUIDE, MATERIALS, PLACE, REASON, KnowledgeBase, Procedure
 from bot.knowledge.base import CONTACT as CONTACT_ASPECT
+from bot.language import intents as i
 from bot.language.parse import Parse
 from bot.language.situation import facts_of
 
@@ -262,10 +263,12 @@ class Questions:
         return None
 
     def the_procedure_in_context(self, q: Question) -> Decision | None:
-        """"那要多久": an aspect of the procedure the conversation is about, when nothing else is named."""
+        """"那要多久", "那跑几趟": an aspect of (or the verdict on) the procedure the conversation is about, when
+        nothing else is named."""
         p, ctx = q.parse, q.ctx
         if q.matter is None and not q.certs and ctx.procedures and (
-                p.aspects or q.intent in self.aspect_of_intent or p.variants or p.states_facts):
+                p.aspects or q.intent in self.aspect_of_intent or q.intent in i.VERDICT or p.variants
+                or p.states_facts):
             return self._answer(ctx.procedures, q.aspects, p, ctx)
         return None
 

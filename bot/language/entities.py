@@ -162,7 +162,7 @@ class EntityReader:
         named = [m for m in matches
                  if not (m.label in (t.MATTER, t.MATTER_HINT) and any(s <= m.start < e for s, e in elsewhere))]
         # A clause telling what was handed in asks nothing ("材料上周交上去了，多久能审完" asks only the time).
-        told = [(c.start, c.end) for c in clauses if self._tells_what_was_done(text[c.start:c.end], c)]
+        told = [(c.start, c.end) for c in clauses if self._tells_what_was_done(text[c.start:c.end + 1], c)]
         if len(told) < len(clauses):
             named = [m for m in named if not (m.label == t.ASPECT and any(s <= m.start < e for s, e in told))]
         out: list[Entity] = []
@@ -177,7 +177,7 @@ class EntityReader:
         return _dedupe(self._aspect_pairs(norm, out))
 
     def _tells_what_was_done(self, clause: str, c: _Clause) -> bool:
-        """Say whether a clause tells that something was handed in, asking nothing."""
+        """Say whether a clause (with the mark after it) tells that something was handed in, asking nothing."""
         f = self.lexicon.facts
         return c.has(t.SUBMISSION) and any(w in clause for w in f.done) and not c.has(t.QUESTION_TAG) \
             and not any(w in clause for w in f.asking)

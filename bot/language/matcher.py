@@ -25,6 +25,9 @@ SHAPE = "shape"
 DROPPED = "dropped"
 ADDED = "added"
 PINYIN = "pinyin"
+# A word is found with a character dropped only from this length on: two characters left of three say too little
+# ("刚过" is not 刚考过).
+MIN_DROPPED_FROM = 4
 # Which find wins when two fuzzy finds overlap.
 PRIORITY = {EXACT: 6, PINYIN: 5, SOUND: 4, SHAPE: 4, DROPPED: 3, ADDED: 2}
 
@@ -107,7 +110,7 @@ class TermMatcher:
             self.by_shape[self._shape(a)].append(a)
             if all(_is_han(c) for c in a):
                 self.by_pinyin["".join(_syllables(a))].append(a)
-            if len(a) >= 3 and self._naming(a, naming_labels):
+            if len(a) >= MIN_DROPPED_FROM and self._naming(a, naming_labels):
                 for i in range(1, len(a) - 1):
                     variant = a[:i] + a[i + 1:]
                     if variant not in self.by_alias and not _common_word(variant):
