@@ -521,3 +521,14 @@ def test_what_was_handed_in_without_a_certificate_asks_which_one(talk):
 def test_handed_in_at_the_association_tells_the_certificate(talk):
     d = talk.say("勘误的资料昨天送到协会了，要等多久")
     assert d.kind == "answer" and d.codes == ["P-CORRECT"] and d.aspects == ["time"]
+
+
+# ---------------------------------------------------------------------------------------------- a field of a form
+@pytest.mark.parametrize(("message", "key", "field", "has"), [
+    ("补办申请表上要不要填性别", "附件三", "性别", False), ("附件二要填手机号吗", "附件二", "手机号", True),
+])
+def test_a_question_about_one_field_of_a_form_says_whether_the_form_has_it(talk, qa, message, key, field, has):
+    d = talk.say(message)
+    assert d.kind == "form" and d.keys[0] == key
+    phrase = qa.answers.say("form.has_field" if has else "form.no_field", key=key, field=field)
+    assert phrase in talk.text

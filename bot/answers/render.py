@@ -49,11 +49,14 @@ class Answers:
         return self.statuses.reasons(records)
 
     # ------------------------------------------------------------------ forms, contacts, policies
-    def form(self, key: str) -> Answer:
-        """Describe a form: its 附件 number and title, what uses it, its fields and signatures."""
+    def form(self, key: str, asked: Sequence[str] = ()) -> Answer:
+        """Describe a form: its 附件 number and title, what uses it, its fields and signatures; first, whether it
+        has the fields asked about ("有没有性别这一栏")."""
         f = self.kb.forms[key]
-        sections = [Section("forms", heading=self.say("form.used_by"),
-                            items=[Item(self.kb.procedures[c].title) for c in f.used_by])]
+        sections = [Section("forms", items=[Item(self.say("form.has_field" if f.has_field(w) else "form.no_field",
+                                                          field=w, key=f.key)) for w in asked])] if asked else []
+        sections.append(Section("forms", heading=self.say("form.used_by"),
+                                items=[Item(self.kb.procedures[c].title) for c in f.used_by]))
         if set(f.names_in_text) - {f.title}:
             sections.append(Section("forms", heading=self.say("form.names"), items=[Item(n) for n in f.names_in_text]))
         sections.append(Section("forms", heading=self.say("form.fields"), items=[Item(x) for x in f.fields]))

@@ -574,8 +574,8 @@ class QuestionAnswerer:
             return [a.no_such_procedure(d.matter or "", d.certificate)]
         if d.kind == MATERIAL:
             return [a.material(d.keys)]
-        if d.kind == FORM:
-            return [a.form(key) for key in d.keys]
+        if d.kind == FORM:  # the fields asked about ("有没有性别这一栏") are said of the form asked about
+            return [a.form(key, parse.fields if n == 0 else ()) for n, key in enumerate(d.keys)]
         if d.kind == CONTACT:
             return [a.contact(d.keys)]
         if d.kind == POLICY:

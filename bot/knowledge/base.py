@@ -279,6 +279,17 @@ class Form(Record):
         return values
 
     @property
+    def field_words(self) -> tuple[str, ...]:
+        """Return the words of its fields, as a question names them ("专业（1）" is 专业, "原聘用单位名称及联系电话"
+        is 原聘用单位名称 and 联系电话)."""
+        words = (w for f in self.fields for w in re.sub(r"（.*?）", "", f).split("及"))
+        return tuple(dict.fromkeys(w for w in words if len(w) >= 2))
+
+    def has_field(self, word: str) -> bool:
+        """Say whether a field of the form is (or holds) the word asked about ("性别", "联系电话")."""
+        return any(word in f for f in self.fields)
+
+    @property
     def head_fields(self) -> tuple[str, ...]:
         """Return the fields filled in once: every field that is not a table column."""
         return tuple(f for f in self.fields if f not in self.table_columns)

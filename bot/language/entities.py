@@ -52,12 +52,14 @@ WHOLE, PARTIAL, TAIL = "whole", "partial", "tail"
 PROGRESS = "progress"  # asking where one's own application stands
 ASKED_CHECK = "asked_check"  # a condition check asked about itself ("有没有年龄卡着"): its key
 REGION = "region"  # a place named: huzhou, zhejiang (elsewhere in the province) or other_province
+FIELD = "field"  # a field of a form named ("附件四上有没有性别这一栏")
 # Knowledge-base words whose entity is their key: the label found → the entity emitted.
 NAMED_BY_KEY = {t.MATTER: MATTER, t.ASPECT: ASPECT, t.VARIANT: VARIANT, t.FORM: FORM, t.CONTACT: CONTACT,
-                t.POLICY: POLICY, t.SILENT: TOPIC}
+                t.POLICY: POLICY, t.SILENT: TOPIC, t.FORM_FIELD: FIELD}
 ENTITY_NAMES = (CERTIFICATE, MATTER, ASPECT, VARIANT, FORM, CONTACT, POLICY, TOPIC, OUT_OF_SCOPE, MATERIAL, ORDINAL,
                 AGE, EXPIRY, VALIDITY, PROXY, OTHER_REGISTRATION, EMPLOYER_REGION, TRAINED_HERE, READY, SPECIALTIES,
-                TRIP_SITUATION, SUBMIT_DATE, BIRTH_DATE, CORRECTION_FIELD, ID_NUMBER, PROGRESS, ASKED_CHECK, REGION)
+                TRIP_SITUATION, SUBMIT_DATE, BIRTH_DATE, CORRECTION_FIELD, ID_NUMBER, PROGRESS, ASKED_CHECK, REGION,
+                FIELD)
 # The entities that carry facts of a person's case (also the names of the slots that keep them).
 FACT_ENTITIES = (AGE, BIRTH_DATE, EXPIRY, VALIDITY, PROXY, OTHER_REGISTRATION, EMPLOYER_REGION, TRAINED_HERE, READY,
                  SPECIALTIES, CORRECTION_FIELD)

@@ -25,9 +25,8 @@ SHAPE = "shape"
 DROPPED = "dropped"
 ADDED = "added"
 PINYIN = "pinyin"
-# A word is found with a character dropped only from this length on: two characters left of three say too little
-# ("刚过" is not 刚考过).
-MIN_DROPPED_FROM = 4
+# A word is found with a character dropped only from this length on ("转册" is 转注册).
+MIN_DROPPED_FROM = 3
 # Which find wins when two fuzzy finds overlap.
 PRIORITY = {EXACT: 6, PINYIN: 5, SOUND: 4, SHAPE: 4, DROPPED: 3, ADDED: 2}
 

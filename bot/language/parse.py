@@ -57,6 +57,7 @@ class Parse:
     trip_situation: str | None = None
     asked_checks: list[str] = field(default_factory=list)  # condition checks asked about themselves
     regions: list[str] = field(default_factory=list)  # the regions of the places named
+    fields: list[str] = field(default_factory=list)  # the fields of forms named ("性别这一栏")
 
     @classmethod
     def from_entities(cls, entities: list[dict[str, Any]] | None) -> Parse:
@@ -96,6 +97,7 @@ class Parse:
             trip_situation=_first(ents, e.TRIP_SITUATION),
             asked_checks=_values(ents, e.ASKED_CHECK),
             regions=_values(ents, e.REGION),
+            fields=_values(ents, e.FIELD),
         )
 
     def names_anything(self, generic_aspects: frozenset[str]) -> bool:

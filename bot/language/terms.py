@@ -36,8 +36,9 @@ SILENT = "SILENT"
 MATERIAL = "MATERIAL"
 MATERIAL_ALTERNATIVE = "MATERIAL_ALT"
 MATTER_HINT = "MATTER_HINT"
+FORM_FIELD = "FORM_FIELD"  # a field of a form ("性别", "联系电话"), named in a question about a form
 KB_LABELS = frozenset({CERT, TRAINING, HUZHOU, NATIONAL, MATTER, RENAME, COMPANY, ASPECT, VARIANT, FORM, CONTACT,
-                       POLICY, OUT_OF_SCOPE, SILENT, MATERIAL, MATERIAL_ALTERNATIVE, MATTER_HINT})
+                       POLICY, OUT_OF_SCOPE, SILENT, MATERIAL, MATERIAL_ALTERNATIVE, MATTER_HINT, FORM_FIELD})
 
 # Labels of words that name things: matched with every kind of typo (phrasings only by sound or shape).
 NAMING_LABELS = frozenset({CERT, TRAINING, MATTER, MATTER_HINT, FORM, CONTACT, VARIANT})
@@ -100,6 +101,8 @@ def kb_entries(kb: KnowledgeBase, lexicon: Lexicon) -> list[Entry]:
         add(ASPECT, a.key, a.aliases)
     for f in kb.forms.values():
         add(FORM, f.key, [f.title, *f.names_in_text, *f.aliases])
+    for word in dict.fromkeys(w for f in kb.forms.values() for w in f.field_words):
+        add(FORM_FIELD, word, [word])
     for ct in kb.contacts.values():
         add(CONTACT, ct.key, ct.aliases)
     for pol in kb.policies.values():
