@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -75,6 +75,13 @@ HINT = "hint"  # role of a matter only hinted at (到期了), when no matter wor
 IMPLIED = "implied"  # role of a certificate implied by a matter only it has (转注册 → national registration)
 
 NEGATORS_BEFORE = ("不是", "非", "不要", "别")
+# The facts cue words tell: (label, entity, value told, value when the clause negates it), in the order read.
+CUE_FACTS = (
+    (t.PROXY, PROXY, "yes", "yes"), (t.IN_PERSON, PROXY, "no", "no"), (t.READY, READY, "yes", "no"),
+    (t.ONLY_HAVE, READY, "only", "only"), (t.EXPIRED, VALIDITY, "expired", "valid"), (t.VALID, VALIDITY, "valid", "valid"),
+    (t.NEAR_EXPIRY, VALIDITY, "near", "near"), (t.NO_OTHER_REGISTRATION, OTHER_REGISTRATION, "no", "no"),
+    (t.OTHER_CERTIFICATE, OTHER_REGISTRATION, "yes", "no"), (t.TRAINED_HERE, TRAINED_HERE, "yes", "no"),
+)
 _NUMBER = r"(?:\d{1,3}|[一二两三四五六七八九十俩]{1,3})"
 HUZHOU_BEFORE_TRAINING = 3  # characters between 湖州 and a training certificate's name that make it Huzhou's
 # A certificate or body named within these characters after another place's body is that place's ("江苏发的培训证").
@@ -270,13 +277,13 @@ class EntityReader:
 
     # ------------------------------------------------------------------ what the message names
     def _names(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
+        """Read what a message names: certificates, the knowledge base's other words, matters."""
+        return self._certificates(norm, matches) + self._words(norm, matches) + self._matters(norm, matches)
+
+    def _certificates(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
+        """Read the certificates named: by name, as a training certificate (Huzhou's when 湖州 stands right before
+        it), or implied by a matter only the national one has; a general word ("培训证") in a generic role."""
         text = norm.text
-        out: list[Entity] = []
-
-        def entity(name: str, value: str | float, m: Match, role: str | None = None) -> Entity:
-            s, e = norm.span(m.start, m.end)
-            return Entity(name, value, s, e, norm.original[s:e], role)
-
         negated = [m for m in matches if m.label in (t.CERT, t.TRAINING)
                    and any(text[max(0, m.start - len(n)):m.start] == n for n in NEGATORS_BEFORE)]
         certs = [m for m in matches if m.label == t.CERT and m not in negated]
@@ -284,47 +291,54 @@ class EntityReader:
         huzhou = [h for h in matches if h.label == t.HUZHOU and any(
             0 <= m.start - h.end <= HUZHOU_BEFORE_TRAINING and not _PUNCTUATION.search(text[h.end:m.start])
             for m in training)]  # "湖州的培训证"; a place elsewhere in the message is no certificate
-        for m in certs:
-            out.append(entity(CERTIFICATE, m.key, m, role=GENERIC if m.alias in self.generic else None))
+        out = [_entity(norm, CERTIFICATE, m.key, m, GENERIC if m.alias in self.generic else None) for m in certs]
         if training and not any(m.key in ("P", "H") for m in certs):
             key = "H" if huzhou else "training"
             generic = all(m.alias in self.generic for m in training) and not huzhou
-            out.append(entity(CERTIFICATE, key, training[0], role=GENERIC if generic else None))
-        if not certs and not training:
-            national = [m for m in matches if m.label == t.NATIONAL]
-            if national:
-                out.append(entity(CERTIFICATE, "N", national[0], role=IMPLIED))
-        renamed = [m for m in matches if m.label == t.RENAME]
-        company = any(m.label == t.COMPANY or (m.label == t.MATTER and m.key == "company_rename") for m in matches)
-        for m in renamed:
-            out.append(entity(MATTER, "company_rename" if company else "personal_change", m))
-        general = {m.key for m in self.kb.matters.values() if m.general}
-        named_matter = any(m.label == t.RENAME or (m.label == t.MATTER and m.key not in general) for m in matches)
-        hinted = any(m.label == t.MATTER_HINT for m in matches)
+            out.append(_entity(norm, CERTIFICATE, key, training[0], GENERIC if generic else None))
+        national = [m for m in matches if m.label == t.NATIONAL]
+        if not certs and not training and national:
+            out.append(_entity(norm, CERTIFICATE, "N", national[0], IMPLIED))
+        return out
+
+    def _words(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
+        """Read the knowledge base's other words named (aspects, forms, contacts, fields …) and out-of-scope words;
+        an open "what" right before another aspect's word asks about that one ("要啥条件")."""
         asked = [m for m in matches if m.label in (t.ASPECT, t.SILENT, t.OUT_OF_SCOPE)]
         open_asks = set(self.lexicon.hints.open_asks)
+        out = []
         for m in matches:
             if m.label == t.ASPECT and m.alias in open_asks and any(
                     a is not m and m.end <= a.start <= m.end + 1 for a in asked):
                 continue  # "要啥条件", "要交多少钱": the question is about the word after it
-            if m.label in NAMED_BY_KEY:
-                out.append(entity(NAMED_BY_KEY[m.label], m.key, m))
-            elif m.label == t.MATTER_HINT and not named_matter:
-                out.append(entity(MATTER, m.key, m, role=HINT))
+            if m.label in NAMED_BY_KEY and m.label != t.MATTER:
+                out.append(_entity(norm, NAMED_BY_KEY[m.label], m.key, m))
             elif m.label == t.OUT_OF_SCOPE:
-                out.append(entity(OUT_OF_SCOPE, m.text, m))
-        if not named_matter and not hinted:
-            paired = self._pairs(norm)
-            if paired:  # "身份证号变更": the pair says which 变更
-                out = [e for e in out if not (e.entity == MATTER and e.value in general)] + paired
-        if not named_matter and not hinted and not any(e.entity == MATTER for e in out):
+                out.append(_entity(norm, OUT_OF_SCOPE, m.text, m))
+        return out
+
+    def _matters(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
+        """Read the matters named; with none named, hinted at (a hint, two words apart, an expiry); a general word
+        ("变更") gives way to a specific matter said beside it, and a company's new name is no change of employer."""
+        general = {m.key for m in self.kb.matters.values() if m.general}
+        renamed = [m for m in matches if m.label == t.RENAME]
+        company = any(m.label == t.COMPANY or (m.label == t.MATTER and m.key == "company_rename") for m in matches)
+        out = [_entity(norm, MATTER, "company_rename" if company else "personal_change", m) for m in renamed]
+        out += [_entity(norm, MATTER, m.key, m) for m in matches if m.label == t.MATTER]
+        named = any(x.value not in general for x in out)
+        hinted = [m for m in matches if m.label == t.MATTER_HINT]
+        if not named:
+            out += [_entity(norm, MATTER, m.key, m, HINT) for m in hinted]
+        if not named and not hinted:
+            out += self._pairs(norm)  # "身份证号变更": the pair says which 变更
+        if not any(x.value not in general for x in out):
             expiry = next((m for m in matches if m.label in (t.EXPIRY_WORD, t.NEAR_EXPIRY)), None)
-            if expiry:
-                out.append(entity(MATTER, self.lexicon.hints.expiry_matter, expiry, role=HINT))
-        if any(x.entity == MATTER and x.value not in general for x in out):  # "改了名字…的变更": the named one
-            out = [x for x in out if not (x.entity == MATTER and x.value in general)]
+            if expiry and not out:
+                out.append(_entity(norm, MATTER, self.lexicon.hints.expiry_matter, expiry, HINT))
+        if any(x.value not in general for x in out):  # "改了名字…的变更": the specific one
+            out = [x for x in out if x.value not in general]
         if any(m.label == t.MATTER and m.key == "company_rename" for m in matches) or (renamed and company):
-            out = [e for e in out if not (e.entity == MATTER and e.value == "change_employer")]
+            out = [x for x in out if x.value != "change_employer"]
         return out
 
     def _pairs(self, norm: Normalised) -> list[Entity]:
@@ -362,77 +376,74 @@ class EntityReader:
 
     # ------------------------------------------------------------------ the facts of the case
     def _facts(self, norm: Normalised, clauses: list[_Clause], dates: list[DateMention]) -> list[Entity]:
-        text = norm.text
+        """Read the facts of the person's case, clause by clause: told by cue words, numbers and dates."""
         out: list[Entity] = []
 
         def at(name: str, value: str | float, start: int, end: int, role: str | None = None) -> None:
             s, e = norm.span(start, end)
             out.append(Entity(name, value, s, e, norm.original[s:e], role))
 
-        sent = self._sent(text)
+        sent = self._sent(norm.text)
         if sent:
             at(PROXY, "yes", *sent)
             at(ASPECT, "proxy", *sent)
         for c in clauses:
-            negated = c.has(t.NEGATION)
-            for m in c.of(t.PROXY):
-                at(PROXY, "yes", m.start, m.end)
-            for m in c.of(t.IN_PERSON):
-                at(PROXY, "no", m.start, m.end)
-            for m in c.of(t.READY):
-                at(READY, "no" if negated else "yes", m.start, m.end)
-            for m in c.of(t.ONLY_HAVE):
-                at(READY, "only", m.start, m.end)
-            for m in c.of(t.EXPIRED):
-                at(VALIDITY, "valid" if negated else "expired", m.start, m.end)
-            for m in c.of(t.VALID):
-                at(VALIDITY, "valid", m.start, m.end)
-            for m in c.of(t.NEAR_EXPIRY):
-                at(VALIDITY, "near", m.start, m.end)
-            for m in c.of(t.NO_OTHER_REGISTRATION):
-                at(OTHER_REGISTRATION, "no", m.start, m.end)
-            if c.has(t.OUT_OF_SCOPE) and c.has(t.HOLDING):
-                m = c.of(t.OUT_OF_SCOPE)[0]
-                at(OTHER_REGISTRATION, "yes", m.start, m.end)
-            for m in c.of(t.OTHER_CERTIFICATE):
-                at(OTHER_REGISTRATION, "no" if negated else "yes", m.start, m.end)
-            for m in c.of(t.TRAINED_HERE):
-                at(TRAINED_HERE, "no" if negated else "yes", m.start, m.end)
-            for m in c.of(t.SITUATION):
-                at(TRIP_SITUATION, m.key, m.start, m.end)
-            if c.has(t.WRONG) and not c.has(t.VARIANT):
-                for m in c.of(t.CERTIFICATE_FIELD)[:1]:
-                    at(CORRECTION_FIELD, m.key, m.start, m.end)
-            for m in c.of(t.FULL_SPECIALTIES):
-                at(SPECIALTIES, 2.0, m.start, m.end)
+            self._cue_facts(c, at)
             self._region(c, at)
-            clause_text = text[c.start:c.end]
-            for mm in self._specialties.finditer(clause_text):
-                n = chinese_number(mm.group(1) or mm.group(2))
-                if n is not None:
-                    at(SPECIALTIES, n, c.start + mm.start(), c.start + mm.end())
-            for mm in self._age.finditer(clause_text):
-                n = chinese_number(mm.group(1) or mm.group(2))
-                if n is not None and 16 <= n <= 100:
-                    at(AGE, n, c.start + mm.start(), c.start + mm.end())
-            for d in dates:
-                if not c.start <= d.start < c.end:
-                    continue
-                if c.has(t.BIRTH):
-                    at(BIRTH_DATE, d.date.encode(), d.start, d.end)
-                    continue
-                about_expiry = c.has(t.EXPIRY_WORD) or c.has(t.EXPIRED) or c.has(t.VALID) or c.has(t.NEAR_EXPIRY)
-                meant = d.date
-                if meant.undirected:
-                    behind = any(m.label == t.EXPIRED and m.end <= d.start for m in c.matches)
-                    if not behind and not about_expiry:
-                        continue
-                    meant = type(meant)(months_ahead=-(meant.months_ahead or 0) if behind else meant.months_ahead)
-                if about_expiry:
-                    at(EXPIRY, meant.encode(), d.start, d.end)
-                elif c.has(t.SUBMISSION):
-                    at(SUBMIT_DATE, meant.encode(), d.start, d.end)
+            self._numbers(c, norm.text[c.start:c.end], at)
+            self._dated(c, dates, at)
         return out
+
+    @staticmethod
+    def _cue_facts(c: _Clause, at: Callable[..., None]) -> None:
+        """Read the facts a clause's cue words tell (a negation in the clause turns some of them round)."""
+        negated = c.has(t.NEGATION)
+        for label, name, told, denied in CUE_FACTS:
+            for m in c.of(label):
+                at(name, denied if negated else told, m.start, m.end)
+            if label == t.NO_OTHER_REGISTRATION and c.has(t.OUT_OF_SCOPE) and c.has(t.HOLDING):
+                m = c.of(t.OUT_OF_SCOPE)[0]
+                at(OTHER_REGISTRATION, "yes", m.start, m.end)  # "二建还挂在老单位": another registration held
+        for m in c.of(t.SITUATION):
+            at(TRIP_SITUATION, m.key, m.start, m.end)
+        if c.has(t.WRONG) and not c.has(t.VARIANT):
+            for m in c.of(t.CERTIFICATE_FIELD)[:1]:
+                at(CORRECTION_FIELD, m.key, m.start, m.end)
+        for m in c.of(t.FULL_SPECIALTIES):
+            at(SPECIALTIES, 2.0, m.start, m.end)
+
+    def _numbers(self, c: _Clause, clause: str, at: Callable[..., None]) -> None:
+        """Read the numbers a clause tells: how many specialties the certificate has, the person's age."""
+        for mm in self._specialties.finditer(clause):
+            n = chinese_number(mm.group(1) or mm.group(2))
+            if n is not None:
+                at(SPECIALTIES, n, c.start + mm.start(), c.start + mm.end())
+        for mm in self._age.finditer(clause):
+            n = chinese_number(mm.group(1) or mm.group(2))
+            if n is not None and 16 <= n <= 100:
+                at(AGE, n, c.start + mm.start(), c.start + mm.end())
+
+    @staticmethod
+    def _dated(c: _Clause, dates: list[DateMention], at: Callable[..., None]) -> None:
+        """Read what the dates in a clause tell: a birth date, when the certificate expires(d), when something was
+        handed in. A date with no direction ("三个月") counts only beside an expiry word, behind an expired one."""
+        for d in dates:
+            if not c.start <= d.start < c.end:
+                continue
+            if c.has(t.BIRTH):
+                at(BIRTH_DATE, d.date.encode(), d.start, d.end)
+                continue
+            about_expiry = c.has(t.EXPIRY_WORD) or c.has(t.EXPIRED) or c.has(t.VALID) or c.has(t.NEAR_EXPIRY)
+            meant = d.date
+            if meant.undirected:
+                behind = any(m.label == t.EXPIRED and m.end <= d.start for m in c.matches)
+                if not behind and not about_expiry:
+                    continue
+                meant = type(meant)(months_ahead=-(meant.months_ahead or 0) if behind else meant.months_ahead)
+            if about_expiry:
+                at(EXPIRY, meant.encode(), d.start, d.end)
+            elif c.has(t.SUBMISSION):
+                at(SUBMIT_DATE, meant.encode(), d.start, d.end)
 
     def _sent(self, text: str) -> tuple[int, int] | None:
         """Find someone else sent to go: a sending word, then a person, a few characters later ("叫我老婆去")."""
@@ -477,6 +488,12 @@ class EntityReader:
         if bare:
             return [Entity(ORDINAL, float(bare.group(1)), 0, len(norm.original), norm.original)]
         return []
+
+
+def _entity(norm: Normalised, name: str, value: str | float, m: Match, role: str | None = None) -> Entity:
+    """Return an entity for a match, at its place in the message as written."""
+    s, e = norm.span(m.start, m.end)
+    return Entity(name, value, s, e, norm.original[s:e], role)
 
 
 def _pair_at(pair: WordPair, text: str, across_clauses: bool) -> tuple[int, int, int, int] | None:
