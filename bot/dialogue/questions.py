@@ -139,7 +139,8 @@ class Questions:
         """Return the decision rules, in the order they are tried."""
         return (self.choose_by_position, self.choose_by_issuer, self.choose_by_place, self.a_place_alone,
                 self.another_qualification, self.an_uncovered_topic, self.a_form, self.an_extra_trip, self.a_policy,
-                self.the_policy_in_context, self.a_contact, self.a_status_reason,
+                self.the_policy_in_context, self.a_topical_contact, self.the_office_of_a_certificate,
+                self.a_contact_named, self.the_contact_in_context, self.whom_to_call, self.a_status_reason,
                 self.the_procedure_in_context, self.the_procedures_asking_for_a_material,
                 self.an_aspect_of_no_procedure, self.nothing_understood, self.a_check_of_a_certificate,
                 self.a_certificate_without_a_matter, self.several_matters, self.the_procedure)
@@ -249,10 +250,50 @@ class Questions:
             return Decision(POLICY, keys=[q.ctx.policy])
         return None
 
-    def a_contact(self, q: Question) -> Decision | None:
-        """"监理锁坏了找谁", "协会电话多少": the contacts asked for."""
-        contacts = self._contacts(q.parse, q.ctx, q.aspects, q.certs, q.matter)
-        return Decision(CONTACT, keys=contacts) if contacts else None
+    def a_topical_contact(self, q: Question) -> Decision | None:
+        """"监理锁坏了找谁": a contact for a topic of its own, named with no matter or asked for (the lock, not a
+        reissue)."""
+        p = q.parse
+        topical = [c for c in p.contacts if self.kb.contacts[c].topical]
+        if topical and (not p.matters or CONTACT_ASPECT in p.aspects or PLACE in p.aspects):
+            return Decision(CONTACT, keys=topical)
+        return None
+
+    def the_office_of_a_certificate(self, q: Question) -> Decision | None:
+        """"国家注册在哪办": where a certificate's procedures are handled, when one office handles them all."""
+        if q.matter or q.parse.matters or PLACE not in q.aspects or not q.certs or q.parse.contacts:
+            return None
+        handlers = {p.handler for p in self.kb.procedures.values() if p.certificate in q.certs}
+        return Decision(CONTACT, keys=list(handlers)) if len(handlers) == 1 else None
+
+    def a_contact_named(self, q: Question) -> Decision | None:
+        """"协会电话多少", "省厅2号窗口": a contact named, asked for or with nothing else asked."""
+        p = q.parse
+        if q.matter or p.matters or not p.contacts:
+            return None
+        if CONTACT_ASPECT in p.aspects or PLACE in p.aspects or not [a for a in p.aspects if a != GUIDE]:
+            return Decision(CONTACT, keys=list(p.contacts))
+        return None
+
+    def the_contact_in_context(self, q: Question) -> Decision | None:
+        """"地址呢" after a contact's answer: that contact again."""
+        asked = set(q.parse.aspects)
+        if not q.matter and not q.parse.matters and q.ctx.contact and not q.certs and asked and \
+                asked <= {PLACE, CONTACT_ASPECT}:
+            return Decision(CONTACT, keys=[q.ctx.contact])
+        return None
+
+    def whom_to_call(self, q: Question) -> Decision | None:
+        """"打哪个电话": the contacts of the certificate asked about (or in context), else the fallback ones."""
+        if q.matter or q.parse.matters or CONTACT_ASPECT not in q.aspects:
+            return None
+        ctx = q.ctx
+        if ctx.contact and not q.certs:
+            return Decision(CONTACT, keys=[ctx.contact])
+        about = q.certs or [self.kb.procedures[c].certificate for c in ctx.procedures[:1]] or \
+            ([ctx.certificate] if ctx.certificate in CERTIFICATE_ORDER else [])
+        keys = [k for c in about for k in self.kb.certificates[c].contacts]
+        return Decision(CONTACT, keys=list(dict.fromkeys(keys)) or list(self.kb.fallback_contacts))
 
     def a_status_reason(self, q: Question) -> Decision | None:
         """"为啥不受理", "还要补啥" after a look-up: what the record says."""
@@ -434,33 +475,6 @@ class Questions:
         """Return the one form a procedure uses, if it uses exactly one."""
         forms = {m.form for v in proc.variants for m in v.materials if m.form}
         return forms.pop() if len(forms) == 1 else None
-
-    def _contacts(self, parse: Parse, ctx: Context, aspects: list[str], certs: list[str],
-                  matter: str | None) -> list[str]:
-        """Return the contacts a question asks for, if it asks for contacts rather than a procedure."""
-        topical = [c for c in parse.contacts if self.kb.contacts[c].topical]
-        asks = CONTACT_ASPECT in parse.aspects or PLACE in parse.aspects
-        if topical and (not parse.matters or asks):
-            return topical  # "监理锁坏了找谁": the lock, not a reissue
-        if matter or parse.matters:
-            return []
-        if PLACE in aspects and certs and not parse.contacts:
-            handlers = {p.handler for p in self.kb.procedures.values() if p.certificate in certs}
-            if len(handlers) == 1:
-                return list(handlers)
-        if parse.contacts and (asks or not [a for a in parse.aspects if a != GUIDE]):
-            return list(parse.contacts)
-        asked = set(parse.aspects)
-        if ctx.contact and not certs and asked and asked <= {PLACE, CONTACT_ASPECT}:
-            return [ctx.contact]  # "地址呢" after a contact's answer
-        if CONTACT_ASPECT in aspects:
-            if ctx.contact and not certs:
-                return [ctx.contact]
-            about = certs or [self.kb.procedures[c].certificate for c in ctx.procedures[:1]] or \
-                ([ctx.certificate] if ctx.certificate in CERTIFICATE_ORDER else [])
-            keys = [k for c in about for k in self.kb.certificates[c].contacts]
-            return list(dict.fromkeys(keys)) or list(self.kb.fallback_contacts)
-        return []
 
     def _bears_on(self, policy: str, codes: list[str]) -> bool:
         p = self.kb.policies[policy]
