@@ -4,12 +4,10 @@ and keeping each reply (masked) for staff review, ratings and the dashboard."""
 from __future__ import annotations
 
 import time
-from abc import abstractmethod
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions import slots
 from actions.services import Services, default_services
@@ -31,26 +29,6 @@ class WithServices:
         if self._services is None:
             self._services = default_services()
         return self._services
-
-
-class FormValidation(FormValidationAction):
-    """A form validation whose `extract_<slot>` methods may also set slots the form does not require.
-
-    rasa_sdk returns only the events of required slots; the status form also keeps the masked ID and a sealed
-    partial number, and the one-trip form the clarification options and the settled certificate and matter.
-    """
-
-    @abstractmethod
-    def name(self) -> str:
-        """Return the validation action's name (each form's validation names itself)."""
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        """Extract, validate, and keep every slot the extractors set."""
-        extracted = await self.get_extraction_events(dispatcher, tracker, domain)
-        tracker.add_slots(extracted)
-        validated = await self._extract_validation_events(dispatcher, tracker, domain)
-        names = {e.get("name") for e in validated if e.get("event") == "slot"}
-        return [e for e in extracted if e.get("name") not in names] + validated
 
 
 def send(dispatcher: CollectingDispatcher, answer: Answer, turn: str | None = None) -> None:

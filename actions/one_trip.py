@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
 from actions.common import (
-    FormValidation,
     WithServices,
     context_events,
     context_of,
@@ -61,49 +60,69 @@ class _Verdicts(WithServices):
         return self.services.one_trip.verdict(codes, facts, variant, final=final)
 
 
-class ValidateOneTripForm(_Verdicts, FormValidation):
-    """Settle the procedure, then read the deciding facts from whatever the person says."""
+class ValidateOneTripForm(_Verdicts, FormValidationAction):
+    """Settle the procedure, then read the deciding facts from whatever the person says.
+
+    rasa-sdk's form API: each `extract_<slot>` says what the message gives for its slot, and each
+    `validate_<slot>` turns that into the slots kept (the procedure with its certificate, matter and the aspects
+    asked beside the trips; the options of a clarification; the facts a "是的" affirms).
+    """
 
     def name(self) -> str:
         return "validate_one_trip_form"
 
     async def extract_trip_procedure(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> dict[str, Any]:
-        """Take the procedure the message (or the conversation) is about."""
+        """Decide which procedure the message (or the conversation) is about, when it names one or none is settled."""
         parse = parse_of(tracker)
         current = tracker.get_slot(slots.TRIP_PROCEDURE)
         names = parse.certificates or parse.matters or parse.implied_certificate or parse.ordinal is not None
         if current and not names:
             return {}
         d = self.services.one_trip.resolve(parse, context_of(tracker))
-        if d.kind in NOT_A_VERDICT and not current:
-            return {slots.REQUESTED_SLOT: None}
-        if d.kind == q.ANSWER:
-            return {slots.TRIP_PROCEDURE: d.codes, slots.PROCEDURE: d.codes, slots.OPTIONS: None,
-                    slots.CERTIFICATE: d.certificate, slots.MATTER: d.matter, slots.VARIANT: d.variant,
-                    slots.TRIP_ASPECTS: parse.aspects or None}
-        if d.kind == q.CLARIFY:
-            return {slots.OPTIONS: d.options, slots.MATTER: d.matter}
-        return {}
+        return {slots.TRIP_PROCEDURE: {"current": current, "kind": d.kind, "codes": d.codes, "options": d.options,
+                                       "matter": d.matter, "certificate": d.certificate, "variant": d.variant,
+                                       "aspects": parse.aspects}}
+
+    async def validate_trip_procedure(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: DomainDict) -> dict[str, Any]:
+        """Keep the procedure decided (with what goes with it) or the options to ask among (a procedure settled
+        before stays); end the form for a question that names no procedure to judge."""
+        if not isinstance(value, dict):
+            return {}
+        current, kind = value["current"], value["kind"]
+        if kind == q.ANSWER:
+            return {slots.TRIP_PROCEDURE: value["codes"], slots.PROCEDURE: value["codes"], slots.OPTIONS: None,
+                    slots.CERTIFICATE: value["certificate"], slots.MATTER: value["matter"],
+                    slots.VARIANT: value["variant"], slots.TRIP_ASPECTS: value["aspects"] or None}
+        if kind in NOT_A_VERDICT and not current:
+            return {slots.TRIP_PROCEDURE: None, slots.REQUESTED_SLOT: None}
+        if kind == q.CLARIFY:
+            return {slots.TRIP_PROCEDURE: current, slots.OPTIONS: value["options"], slots.MATTER: value["matter"]}
+        return {slots.TRIP_PROCEDURE: current}
 
     async def extract_trip_answered(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> dict[str, Any]:
-        """Say the facts are settled: nothing deciding is open, or the person answered the questions."""
+        """Say how the message answers the deciding questions: its intent, and whether it tells facts."""
+        return {slots.TRIP_ANSWERED: {"intent": intent_of(tracker), "tells": parse_of(tracker).states_facts}}
+
+    async def validate_trip_answered(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> dict[str, Any]:
+        """Settle the facts: nothing deciding is open, or the person answered the questions ("是的" affirms the
+        yes/no ones the way that lets the case go ahead)."""
         codes = tracker.get_slot(slots.TRIP_PROCEDURE)
-        if not codes:
-            return {}
+        if not codes or not isinstance(value, dict):
+            return {slots.TRIP_ANSWERED: None}
         asked = bool(tracker.get_slot(slots.TRIP_ASKED))
-        intent = intent_of(tracker)
         out: dict[str, Any] = {}
-        if asked and intent == "affirm":
-            out = {name: value for name, value in AFFIRMED.items() if tracker.get_slot(name) is None}
+        if asked and value["intent"] == "affirm":
+            out = {name: v for name, v in AFFIRMED.items() if tracker.get_slot(name) is None}
             tracker.slots.update(out)
         if len(self.by_certificate(codes)) > 1:  # several certificates compared: verdicts on what was said
             return {**out, slots.TRIP_ANSWERED: True}
         verdict = self.verdict(tracker, codes, final=False)
-        if verdict.kind != "ask" or (asked and (intent in ANSWER_INTENTS or parse_of(tracker).states_facts)):
-            return {**out, slots.TRIP_ANSWERED: True}
-        return out
+        settled = verdict.kind != "ask" or (asked and (value["intent"] in ANSWER_INTENTS or value["tells"]))
+        return {**out, slots.TRIP_ANSWERED: True if settled else None}
 
 
 class ActionAskTripProcedure(_Verdicts, Action):

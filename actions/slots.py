@@ -21,6 +21,7 @@ ID_MASKED = "id_masked"
 ID_PENDING = "id_pending"
 APPLICANT_NAME = "applicant_name"
 LOOKUP_MISSED = "lookup_missed"
+STATUS_FOUND = "status_found"
 
 TRIP_PROCEDURE = "trip_procedure"
 TRIP_ANSWERED = "trip_answered"

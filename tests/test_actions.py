@@ -19,7 +19,6 @@ from actions.one_trip import ActionAskTripAnswered, ActionOneTripVerdict, Valida
 from actions.questions import ActionAnswerQuestion
 from actions.status import ActionAskIdHash, ActionReportStatus, ValidateStatusForm
 from bot.applications.importer import import_file
-from bot.dialogue.status import NOT_FOUND
 from tests.conftest import SHARED, rasa_entities
 
 ZHANG = "330502198503120112"  # 张伟: P-CHANGE-EMPLOYER 审核中, P-CORRECT 已提交
@@ -187,13 +186,13 @@ async def test_an_invalid_id_number_is_said_in_chinese_and_counted(services, tal
 async def test_a_wrong_name_is_asked_again_with_the_number_kept(services, talk):
     action = ValidateStatusForm(services)
     missed = await talk.run(action, f"{ZHANG} 张三", "inform_identity", active_loop=slots.STATUS_FORM)
-    assert NOT_FOUND in talk.text and "审核中" not in talk.text
+    assert services.status.not_found in talk.text and "审核中" not in talk.text
     assert missed[slots.APPLICANT_NAME] is None and talk.slots[slots.ID_HASH] == services.store.id_hash(ZHANG)
     assert missed[slots.LOOKUP_MISSED] is True  # the form's ask then says to check the name (domain.yml)
     assert services.status.guard.counter.count(scope="id", subject=services.store.id_hash(ZHANG)) == 1
     talk.slots[slots.REQUESTED_SLOT] = slots.APPLICANT_NAME
     found = await talk.run(action, "张伟", "affirm", active_loop=slots.STATUS_FORM)
-    assert found[slots.APPLICANT_NAME] == "张伟" and NOT_FOUND not in talk.text
+    assert found[slots.APPLICANT_NAME] == "张伟" and services.status.not_found not in talk.text
 
 
 @pytest.mark.asyncio
@@ -205,50 +204,57 @@ async def test_misses_in_the_form_stop_the_look_up_when_locked(services, talk):
             break
     assert changed[slots.REQUESTED_SLOT] is None and changed[slots.ID_HASH] is None and "暂停" in talk.text
     report = await talk.run(ActionReportStatus(services), "王芳", "inform_identity")
-    assert report == {} and talk.text == ""
+    assert talk.text == "" and slots.STATUS_RECORDS not in report
+
+
+async def look_up_in_the_form(services, talk, message: str) -> dict:
+    """Play the status form on one message, as Rasa does before the report."""
+    return await talk.run(ValidateStatusForm(services), message, "inform_identity", active_loop=slots.STATUS_FORM)
 
 
 @pytest.mark.asyncio
-async def test_the_report_when_found_sets_what_a_follow_up_needs(services, talk):
-    talk.slots = {slots.ID_HASH: services.store.id_hash(LI), slots.ID_MASKED: "330*************35",
-                  slots.APPLICANT_NAME: "李娜"}
-    changed = await talk.run(ActionReportStatus(services), "李娜", "inform_identity")
+async def test_the_form_looks_up_once_and_the_report_says_what_it_found(services, talk, monkeypatch):
+    calls = []
+    lookup = services.status.lookup
+    monkeypatch.setattr(services.status, "lookup", lambda *a: calls.append(a) or lookup(*a))
+    changed = await look_up_in_the_form(services, talk, f"李娜 {LI}")
+    assert [r["procedure_code"] for r in changed[slots.STATUS_FOUND]] == ["H-REISSUE"] and talk.text == ""
+    changed = await talk.run(ActionReportStatus(services), f"李娜 {LI}", "inform_identity")
+    assert len(calls) == 1
     assert "需补正" in talk.text and "证书持有人身份证原件" in talk.text and LI not in talk.text
+    assert talk.dispatcher.messages[0]["custom"]["answer"]["kind"] == "status"  # structured, as every answer
     assert changed[slots.PROCEDURE] == ["H-REISSUE"] and changed[slots.CERTIFICATE] == "H"
     assert changed[slots.STATUS_RECORDS][0]["status"] == "需补正"
     assert changed[slots.ID_HASH] is None and changed[slots.APPLICANT_NAME] is None
+    assert changed[slots.STATUS_FOUND] is None
 
 
 @pytest.mark.asyncio
 async def test_a_follow_up_after_a_supplement_result(services, talk, kb):
-    talk.slots = {slots.ID_HASH: services.store.id_hash(LI), slots.ID_MASKED: "330*************35",
-                  slots.APPLICANT_NAME: "李娜"}
-    await talk.run(ActionReportStatus(services), "李娜", "inform_identity")
+    await look_up_in_the_form(services, talk, f"李娜 {LI}")
+    await talk.run(ActionReportStatus(services), f"李娜 {LI}", "inform_identity")
     await talk.run(ActionAnswerQuestion(services), "那还需要带什么材料过去", "ask_materials")
     assert "抱歉" not in talk.text
     assert all(m.text in talk.text for m in kb.procedures["H-REISSUE"].materials("lost"))
 
 
 @pytest.mark.asyncio
-async def test_the_report_when_not_found_counts_against_the_guard(services, talk):
-    talk.slots = {slots.ID_HASH: services.store.id_hash(ZHANG), slots.ID_MASKED: "330*************12",
-                  slots.APPLICANT_NAME: "王芳"}
+async def test_a_miss_in_the_form_counts_against_the_guard_and_the_report_says_nothing(services, talk):
+    await look_up_in_the_form(services, talk, f"王芳 {ZHANG}")
+    assert services.status.not_found in talk.text and "审核中" not in talk.text
+    assert services.status.guard.counter.count(scope="id", subject=services.store.id_hash(ZHANG)) == 1
     changed = await talk.run(ActionReportStatus(services), "王芳", "inform_identity")
-    assert NOT_FOUND in talk.text and "审核中" not in talk.text
-    assert slots.STATUS_RECORDS not in changed
-    guard = services.status.guard
-    assert guard.counter.count(scope="id", subject=services.store.id_hash(ZHANG)) == 1
+    assert talk.text == "" and slots.STATUS_RECORDS not in changed
 
 
 @pytest.mark.asyncio
-async def test_the_report_when_locked_says_so_and_forgets_the_number(services, talk):
+async def test_a_locked_number_is_said_and_forgotten(services, talk):
     id_hash = services.store.id_hash(ZHANG)
     for n in range(5):
         services.status.guard.record_failure(id_hash=id_hash, client=f"sender:other{n}")
-    talk.slots = {slots.ID_HASH: id_hash, slots.ID_MASKED: "330*************12", slots.APPLICANT_NAME: "张伟"}
-    changed = await talk.run(ActionReportStatus(services), "张伟", "inform_identity")
+    changed = await look_up_in_the_form(services, talk, f"张伟 {ZHANG}")
     assert "暂停" in talk.text and "审核中" not in talk.text
-    assert changed[slots.ID_HASH] is None
+    assert changed[slots.ID_HASH] is None and changed[slots.REQUESTED_SLOT] is None
 
 
 @pytest.mark.asyncio
@@ -330,12 +336,11 @@ async def test_a_clarification_is_kept_but_not_offered_for_rating(services, talk
 
 @pytest.mark.asyncio
 async def test_a_status_report_is_rated_but_what_the_person_typed_is_not_kept(services, talk):
-    talk.slots = {slots.ID_HASH: services.store.id_hash(LI), slots.ID_MASKED: "330*************35",
-                  slots.APPLICANT_NAME: "李娜"}
+    await look_up_in_the_form(services, talk, f"李娜 {LI}")
     await talk.run(ActionReportStatus(services), f"李娜 {LI}", "inform_identity")
     [row] = kept_turns(services)
     assert (row.message, row.kind, row.procedures) == ("", "status", "H-REISSUE")
-    assert talk.dispatcher.messages[0]["custom"] == {"turn": row.key}
+    assert talk.dispatcher.messages[0]["custom"]["turn"] == row.key
 
 
 # ---------------------------------------------------------------------------------------------- one-trip form
@@ -391,7 +396,7 @@ async def test_affirm_answers_the_yes_or_no_questions(services, talk):
 async def test_a_policy_question_hands_over_to_the_answer(services, talk):
     changed = await talk.run(ValidateOneTripForm(services), "最多跑一次是什么意思", "ask_one_trip",
                              active_loop=slots.ONE_TRIP_FORM)
-    assert changed[slots.REQUESTED_SLOT] is None and slots.TRIP_PROCEDURE not in changed
+    assert changed[slots.REQUESTED_SLOT] is None and changed.get(slots.TRIP_PROCEDURE) is None
     await talk.run(ActionOneTripVerdict(services), "最多跑一次是什么意思", "ask_one_trip")
     assert "跑一次" in talk.text
 
@@ -453,5 +458,5 @@ async def test_a_verdict_asked_with_how_the_certificate_comes_out_says_that_too(
 async def test_a_question_beside_an_id_number_that_finds_nothing_is_answered_too(services, talk, kb):
     await talk.run(ValidateStatusForm(services), f"{ZHANG} 白雪 查一下进度，另外湖州的证补证要多久", "check_status",
                    active_loop=slots.STATUS_FORM)
-    assert NOT_FOUND in talk.text
+    assert services.status.not_found in talk.text
     assert kb.procedures["H-REISSUE"].printing.text in talk.text

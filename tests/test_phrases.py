@@ -23,7 +23,8 @@ from tests.conftest import ROOT
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Code that words what the assistant says. verdict_table.py writes docs/verdicts.md for developers, not people.
 SAYING = [*sorted(p for p in (ROOT / "bot" / "answers").glob("*.py") if p.name != "verdict_table.py"),
-          ROOT / "bot" / "rules" / "onetrip.py"]
+          ROOT / "bot" / "rules" / "onetrip.py", ROOT / "bot" / "rules" / "idnumber.py",
+          ROOT / "bot" / "dialogue" / "status.py", ROOT / "bot" / "dialogue" / "questions.py"]
 
 
 def literals(path: Path) -> list[ast.Constant]:

@@ -9,7 +9,7 @@ import pytest
 from bot.answers.render import Answers
 from bot.applications.importer import import_file
 from bot.applications.limits import LookupGuard
-from bot.dialogue.status import ASK_IDENTITY, ASK_NUMBER, NOT_FOUND, StatusLookup
+from bot.dialogue.status import Lookup, StatusLookup
 from bot.language.names import NameReader
 from bot.rules.workdays import WorkCalendar
 from tests.conftest import SHARED
@@ -42,7 +42,10 @@ def look_up(status: StatusLookup, message: str, client: str = CLIENT, pending: s
     assert read is not None and read.id_hash, read
     name = status.read_name(message, read.spans)
     assert name, message
-    return status.lookup(read.id_hash, read.id_masked or "", name, client, today=TODAY)
+    result = status.lookup(read.id_hash, name, client)
+    if result.records:  # what the person is told: the report of what was found
+        return Lookup(status.report(result.records, read.id_masked or "", today=TODAY).text(), result.records)
+    return result
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -88,8 +91,8 @@ def test_a_name_alone_only_when_asked(status):
 
 
 def test_asking_for_what_is_missing(status):
-    assert status.ask_identity(have_name=False) == ASK_IDENTITY
-    assert status.ask_identity(have_name=True) == ASK_NUMBER
+    assert status.ask_identity(have_name=False) == status.say("status.ask_identity")
+    assert status.ask_identity(have_name=True) == status.say("status.ask_number")
     assert "剩余的4位" in status.ask_identity(have_name=False, partial_length=14)
 
 
@@ -114,7 +117,7 @@ def test_a_refusal_says_why(status):
 def test_a_wrong_name_reads_like_an_unknown_number(status):
     wrong = look_up(status, f"{ZHANG} 王芳")
     unknown = look_up(status, f"{UNKNOWN} 王芳")
-    assert wrong.text == unknown.text == NOT_FOUND and wrong.records == []
+    assert wrong.text == unknown.text == status.not_found and wrong.records == []
 
 
 # ---------------------------------------------------------------------------------------------- limits
@@ -173,7 +176,7 @@ def test_a_found_lookup_counts_nothing(status, guard, store):
 def test_four_misses_leave_the_number_open_and_the_fifth_closes_it_for_a_new_conversation(kb, lexicon, store, guard,
                                                                                            status):
     for attempt in range(4):
-        assert look_up(status, f"{ZHANG} 王芳", client=f"sender:s{attempt}").text == NOT_FOUND
+        assert look_up(status, f"{ZHANG} 王芳", client=f"sender:s{attempt}").text == status.not_found
     fresh = make_lookup(kb, lexicon, store, LookupGuard(store.engine, max_failures=5, window=timedelta(minutes=15)))
     assert not fresh.blocked("sender:new", store.id_hash(ZHANG))
     guard.record_failure(id_hash=store.id_hash(ZHANG), client="sender:s4")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -49,6 +50,20 @@ class ApplicationRecord:
     completed_date: date | None
     missing_materials: tuple[str, ...]
     note: str
+
+    def to_slot(self) -> dict[str, Any]:
+        """Return the record as a conversation slot keeps it (JSON: dates as ISO text)."""
+        return {**asdict(self), "missing_materials": list(self.missing_materials),
+                **{k: v.isoformat() if v else None for k, v in
+                   (("submitted_date", self.submitted_date), ("accepted_date", self.accepted_date),
+                    ("completed_date", self.completed_date))}}
+
+    @classmethod
+    def from_slot(cls, data: dict[str, Any]) -> ApplicationRecord:
+        """Return the record a conversation slot keeps."""
+        day = {k: date.fromisoformat(data[k]) if data.get(k) else None
+               for k in ("submitted_date", "accepted_date", "completed_date")}
+        return cls(**{**data, **day, "missing_materials": tuple(data.get("missing_materials") or ())})
 
 
 def hash_id(key: str, id_number: str) -> str:

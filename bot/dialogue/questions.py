@@ -346,8 +346,9 @@ class Questions:
             return self._answer(having, [CONDITIONS], p, q.ctx, several=True)
         if len(self._unwritten_checks(p, codes)) < len(p.asked_checks):
             return None
-        what = f"{self.kb.certificates[q.certs[0]].name}各办理事项的" + \
-            "、".join(str(self.kb.checks[k].asked_as) for k in p.asked_checks)
+        what = self.kb.labels.say("missing.checks_of_certificate", certificate=self.kb.certificates[q.certs[0]].name,
+                                  checks=self.kb.labels.say("join.list").join(str(self.kb.checks[k].asked_as)
+                                                                              for k in p.asked_checks))
         return Decision(SILENT, keys=[what], codes=codes)
 
     def a_certificate_without_a_matter(self, q: Question) -> Decision | None:
@@ -424,7 +425,8 @@ class Questions:
             check = self.kb.checks.get(key)
             if check and check.asked_as and codes and not any(
                     c.check == key for code in codes for c in self.kb.procedures[code].conditions):
-                out.append("、".join(self.kb.procedures[code].title for code in codes) + f"的{check.asked_as}")
+                titles = self.kb.labels.say("join.list").join(self.kb.procedures[code].title for code in codes)
+                out.append(self.kb.labels.say("missing.check_of_procedures", procedures=titles, check=check.asked_as))
         return out
 
     def _telling(self, materials: list[str]) -> list[str]:

@@ -7,16 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.answers.model import Answer
 from bot.answers.render import Answers
 from bot.applications.limits import LookupGuard
 from bot.applications.store import ApplicationRecord, StatusStore
 from bot.knowledge.base import KnowledgeBase
 from bot.language.names import NameReader
 from bot.rules import idnumber
-
-ASK_IDENTITY = "请提供您的身份证号和姓名（可以在一条消息里一起发送，例如：身份证号 3305…… 姓名 张三）。"
-ASK_NUMBER = "请提供您的身份证号（18位）。"
-NOT_FOUND = "没有查到与您提供的身份证号和姓名一致的办理记录，请核对后重新发送；如刚提交不久，记录可能尚未录入。"
 
 
 @dataclass(frozen=True)
@@ -50,6 +47,12 @@ class StatusLookup:
         self.names = names
         self.guard = guard
         self.seal_key = seal_key
+        self.say = answers.say
+
+    @property
+    def not_found(self) -> str:
+        """Say that no record matches the ID number and name given."""
+        return self.say("status.not_found")
 
     def read_id(self, text: str, pending: str | None, today: date) -> IdRead | None:
         """Return what a message gives of an ID number (with a sealed partial from before), or None."""
@@ -81,15 +84,13 @@ class StatusLookup:
         """Ask for what is still missing of the ID number and the name."""
         if partial_length:
             rest = idnumber.ID_LENGTH - partial_length
-            return (f"已收到身份证号前{partial_length}位，请继续输入剩余的{rest}位；"
-                    "如号码有误，请重新输入完整的18位号码。")
-        return ASK_NUMBER if have_name else ASK_IDENTITY
+            return self.say("status.ask_rest", have=partial_length, rest=rest)
+        return self.say("status.ask_number" if have_name else "status.ask_identity")
 
     def locked_text(self) -> str:
         """Say that look-ups are paused, and whom to call (the same whether or not the ID is on file)."""
         minutes = int(self.guard.counter.window.total_seconds() // 60)
-        return (f"查询核对失败次数过多，为保护个人信息，在线查询已暂停，请{minutes}分钟后再试。如需帮助，"
-                + self.answers.fallback_contacts().text())
+        return self.say("status.locked", minutes=minutes, calls=self.answers.fallback_contacts().text())
 
     def blocked(self, client: str, id_hash: str | None = None) -> bool:
         """Say whether this client (or ID number) may not look up now."""
@@ -102,14 +103,18 @@ class StatusLookup:
             return Lookup(problem + "\n" + self.locked_text(), locked=True)
         return Lookup(problem)
 
-    def lookup(self, id_hash: str, id_masked: str, name: str, client: str, *, today: date) -> Lookup:
+    def lookup(self, id_hash: str, name: str, client: str) -> Lookup:
         """Look up the applications of an ID number under a name; a miss counts against the ID and the client."""
         if self.guard.blocked(id_hash=id_hash, client=client):
             return Lookup(self.locked_text(), locked=True)
         records = [r for r in self.store.find_by_hash(id_hash) if r.name == name]
         if records:
-            return Lookup(self.answers.status_report(records, id_masked, today=today).text(), records)
+            return Lookup("", records)
         self.guard.record_failure(id_hash=id_hash, client=client)
         if self.guard.blocked(id_hash=id_hash, client=client):
-            return Lookup(NOT_FOUND + "\n" + self.locked_text(), locked=True)
-        return Lookup(NOT_FOUND)
+            return Lookup(self.not_found + "\n" + self.locked_text(), locked=True)
+        return Lookup(self.not_found)
+
+    def report(self, records: list[ApplicationRecord], id_masked: str, *, today: date) -> Answer:
+        """Report the applications a look-up found."""
+        return self.answers.status_report(records, id_masked, today=today)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +80,9 @@ def load_labels(directory: Path | str = KNOWLEDGE_DIR) -> Labels:
         checklist=_words(data, "checklist", CHECKLIST_LABELS),
         phrases=_phrases(data.get("phrases"), "phrases"),
     )
+
+
+@lru_cache(maxsize=1)
+def default_labels() -> Labels:
+    """Return the labels in knowledge/, loaded once per process."""
+    return load_labels()

@@ -112,6 +112,7 @@ class Facts(_Model):
     expiry: Words
     other_registration_holding: Words
     question_words: Words  # right after a holding word it asks rather than tells ("注册在哪办")
+    not_this_certificate: Words  # right before a certificate's name it is not meant ("不是湖州的证")
     no_other_registration: Words
     trained_here: Words
     age_words: Words

@@ -74,7 +74,6 @@ GENERIC = "generic"  # role of a certificate named only by a general word (注�
 HINT = "hint"  # role of a matter only hinted at (到期了), when no matter word is said
 IMPLIED = "implied"  # role of a certificate implied by a matter only it has (转注册 → national registration)
 
-NEGATORS_BEFORE = ("不是", "非", "不要", "别")
 # The facts cue words tell: (label, entity, value told, value when the clause negates it), in the order read.
 CUE_FACTS = (
     (t.PROXY, PROXY, "yes", "yes"), (t.IN_PERSON, PROXY, "no", "no"), (t.READY, READY, "yes", "no"),
@@ -285,7 +284,7 @@ class EntityReader:
         it), or implied by a matter only the national one has; a general word ("培训证") in a generic role."""
         text = norm.text
         negated = [m for m in matches if m.label in (t.CERT, t.TRAINING)
-                   and any(text[max(0, m.start - len(n)):m.start] == n for n in NEGATORS_BEFORE)]
+                   and any(text[max(0, m.start - len(n)):m.start] == n for n in self.lexicon.facts.not_this_certificate)]
         certs = [m for m in matches if m.label == t.CERT and m not in negated]
         training = [m for m in matches if m.label == t.TRAINING and m not in negated]
         huzhou = [h for h in matches if h.label == t.HUZHOU and any(

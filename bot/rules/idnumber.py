@@ -18,6 +18,8 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from bot.knowledge.labels import default_labels
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 ID_LENGTH = 18
@@ -51,15 +53,20 @@ class IdRead:
 
 @dataclass(frozen=True)
 class IdCheck:
-    """The outcome of checking an ID number: the cleaned number, or the problem in Chinese."""
+    """The outcome of checking an ID number: the cleaned number, or what is wrong with it."""
 
     number: str
-    problem: str | None = None
+    wrong: str | None = None  # the phrase (knowledge/labels.yml id.*) saying what is wrong
+
+    @property
+    def problem(self) -> str | None:
+        """Say in the person's words what is wrong with the number (None when nothing is)."""
+        return default_labels().say(self.wrong, length=len(self.number)) if self.wrong else None
 
     @property
     def ok(self) -> bool:
         """Say whether the number is a valid 18-character resident ID number."""
-        return self.problem is None
+        return self.wrong is None
 
 
 @lru_cache(maxsize=4096)
@@ -88,17 +95,17 @@ def validate(raw: str, today: date | None = None) -> IdCheck:
     """Check length, characters, birth date and check digit of an ID number."""
     number = clean(raw)
     if len(number) != ID_LENGTH:
-        return IdCheck(number, f"身份证号应为18位，您输入的是{len(number)}位，请核对后重新输入。")
+        return IdCheck(number, "id.length")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        return IdCheck(number, "身份证号格式有误：前17位应为数字，最后一位为数字或X。")
+        return IdCheck(number, "id.characters")
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        return IdCheck(number, "身份证号中的出生日期无效，请核对后重新输入。")
+        return IdCheck(number, "id.no_such_birth_date")
     if born > (today or date.today()) or born.year < 1900:
-        return IdCheck(number, "身份证号中的出生日期不正确，请核对后重新输入。")
+        return IdCheck(number, "id.birth_date")
     if check_digit(number[:17]) != number[17]:
-        return IdCheck(number, "身份证号校验位不正确（最后一位有误），请核对后重新输入。")
+        return IdCheck(number, "id.check_digit")
     return IdCheck(number)
 
 
