@@ -14,7 +14,7 @@ from actions import slots
 from actions.common import WithServices, context_events, parse_of, record_turn, send, send_all, text_of
 from bot.applications.limits import client_key
 from bot.applications.store import ApplicationRecord
-from bot.dialogue.questions import Context
+from bot.dialogue.questions import ANSWER, Context
 from bot.dialogue.status import IdRead
 from bot.language.parse import Parse
 
@@ -92,8 +92,10 @@ class ValidateStatusForm(WithServices, FormValidationAction):
         dispatcher.utter_message(text=result.text)
         parse = parse_of(tracker)
         if parse.matters and parse.aspects:  # "…查一下进度，另外补证一般要多久": the question is answered too
-            for answer in s.questions.step(parse, Context(), None, s.today()).answers:
-                send(dispatcher, answer)
+            step = s.questions.step(parse, Context(), None, s.today())
+            if step.decision.kind == ANSWER:  # (not a question back: the look-up is what the message is about)
+                for answer in step.answers:
+                    send(dispatcher, answer)
         if result.locked:
             return {slots.ID_HASH: None, slots.ID_MASKED: None, slots.APPLICANT_NAME: None,
                     slots.REQUESTED_SLOT: None}

@@ -104,3 +104,15 @@ def test_a_place_alone_is_out_of_scope(questions, reader, text):
 
 def test_a_place_beside_something_of_ours_is_no_place_alone(questions, reader):
     assert decided(questions, reader, "a_place_alone", "在湖州，培训证延续要带啥", Context()) is None
+
+
+def test_a_certificate_named_after_which_one_was_asked_is_chosen_with_what_was_asked(questions, reader):
+    ctx = Context(options=["P", "H", "N"], matter="renew", aspects=["materials", "place"])
+    d = decided(questions, reader, "choose_by_name", "国家注册监理工程师注册证书", ctx)
+    assert d.kind == q.ANSWER and d.codes == ["N-RENEW"] and d.aspects == ["materials", "place"]
+    assert decided(questions, reader, "choose_by_name", "国家注册监理工程师注册证书", Context()) is None
+
+
+def test_what_to_bring_to_collect_is_the_collection_step(questions, reader):
+    d = questions.decide(parse_of(reader, "国家注册延续名单公布以后去贴条要带什么"), Context())
+    assert d.kind == q.ANSWER and d.codes == ["N-RENEW"] and d.aspects == ["collection"]

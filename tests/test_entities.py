@@ -334,3 +334,12 @@ def test_a_question_whether_it_is_approved_stays_a_progress_question(reader):
 
 def test_a_general_matter_word_beside_a_specific_matter_is_the_specific_one(reader):
     assert _named(reader, "名字改了以后国注的变更怎么弄", "matter") == ["personal_change"]
+
+
+def test_a_message_telling_only_what_was_handed_in_asks_what_comes_next(reader):
+    assert _named(reader, "国注转注册的材料前天交到省厅了", "aspect") == ["collection"]
+    assert "collection" not in _named(reader, "材料前天交到省厅了，要多久", "aspect")
+
+
+def test_a_validity_said_to_be_past_is_expired(reader):
+    assert _named(reader, "注册证书有效期都过了还能延续吗", "validity") == ["expired"]

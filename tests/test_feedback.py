@@ -290,3 +290,10 @@ def test_percentile_is_nearest_rank():
     assert percentile([], 0.5) is None
     assert percentile([5], 0.95) == 5.0
     assert percentile(list(range(1, 101)), 0.95) == 95.0 and percentile([1, 2, 3, 4], 0.5) == 2.0
+
+
+def test_a_rating_key_holds_no_digit_so_it_never_reads_as_part_of_an_answer():
+    from bot.database.turns import new_key
+
+    keys = {new_key() for _ in range(200)}
+    assert len(keys) == 200 and all(k.isalpha() and k.islower() and len(k) == 32 for k in keys)

@@ -342,3 +342,8 @@ def test_a_phrasing_found_by_sound_must_cover_whole_words(reader):
     aspects = [e.value for e in reader.read("这里有什么好吃的") if e.entity == "aspect"]
     assert aspects == []  # 什么 | 好吃, not the phrasing 什么号 by sound
     assert "contact" in [e.value for e in reader.read("协会的电话是什么号") if e.entity == "aspect"]
+
+
+def test_a_request_word_right_after_a_labelled_name_is_not_part_of_it(names):
+    text = f"我替我妈周红查一下，她身份证{ID}，延续怎么还没办好"
+    assert names.find(text, id_spans(text)) == "周红"

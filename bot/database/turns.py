@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import string
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from itertools import pairwise
@@ -65,6 +66,15 @@ def codes_of(turn: Turn) -> list[str]:
     return [c for c in (turn.procedures or "").split(",") if c]
 
 
+KEY_LENGTH = 32
+
+
+def new_key() -> str:
+    """Return a random handle a reply is rated by: 32 lowercase letters (about 150 bits), no digits, so a key in a
+    reply's payload can never read as a number, a date or a phone number of the answer."""
+    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(KEY_LENGTH))
+
+
 class TurnLog:
     """Record replies, rate them, and read them back."""
 
@@ -97,7 +107,7 @@ class TurnLog:
 
     def record(self, turn: TurnCreate) -> str:
         """Keep one reply and settle the clarification before it; return the key the reply is rated by."""
-        key = secrets.token_hex(16)
+        key = new_key()
         conversation = self.conversation_of(turn.sender)
         with Session(self.engine) as session, session.begin():
             previous = session.scalars(select(Turn).where(Turn.conversation == conversation)

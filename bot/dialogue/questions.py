@@ -8,7 +8,18 @@ from datetime import date
 from typing import Any
 
 from bot.answers.render import Answers
-from bot.knowledge.base import CONDITIONS, FIELDS, FORMS, GUIDE, MATERIALS, PLACE, REASON, KnowledgeBase, Procedure
+from bot.knowledge.base import (
+    COLLECTION,
+    CONDITIONS,
+    FIELDS,
+    FORMS,
+    GUIDE,
+    MATERIALS,
+    PLACE,
+    REASON,
+    KnowledgeBase,
+    Procedure,
+)
 from bot.knowledge.base import CONTACT as CONTACT_ASPECT
 from bot.language import intents as i
 from bot.language.parse import Parse
@@ -137,7 +148,7 @@ class Questions:
     @property
     def rules(self) -> tuple[Callable[[Question], Decision | None], ...]:
         """Return the decision rules, in the order they are tried."""
-        return (self.choose_by_position, self.choose_by_issuer, self.choose_by_place, self.a_place_alone,
+        return (self.choose_by_position, self.choose_by_name, self.choose_by_issuer, self.choose_by_place, self.a_place_alone,
                 self.another_qualification, self.an_uncovered_topic, self.a_form, self.an_extra_trip, self.a_policy,
                 self.the_policy_in_context, self.a_topical_contact, self.the_office_of_a_certificate,
                 self.a_contact_named, self.the_contact_in_context, self.whom_to_call, self.a_status_reason,
@@ -175,6 +186,15 @@ class Questions:
         if 0 <= index < len(ctx.options):
             return self._choose(ctx.options[index], ctx, q.parse.aspects)
         return Decision(CLARIFY, options=ctx.options, aspects=ctx.aspects, matter=ctx.matter)
+
+    def choose_by_name(self, q: Question) -> Decision | None:
+        """"国家注册监理工程师注册证书" after "which certificate?": that option, with the matter and aspects asked
+        before (even when they ask where: the procedure's place, not the office of every procedure)."""
+        p, ctx = q.parse, q.ctx
+        named = [c for c in q.certs if c in ctx.options]
+        if not ctx.options or p.matters or p.matter_hint or len(named) != 1 or not ctx.matter:
+            return None
+        return self._choose(named[0], ctx, [a for a in p.aspects if a != GUIDE])
 
     def choose_by_issuer(self, q: Question) -> Decision | None:
         """"协会那个" after a clarification: the options that contact issues."""
@@ -435,10 +455,13 @@ class Questions:
         return [m for m in materials if self.kb.asking_for(m)] if len(asking) <= len(self.kb.procedures) // 2 else []
 
     def _aspects(self, parse: Parse, ctx: Context, intent: str | None) -> list[str]:
-        """Return the aspects asked: named ones; else, for a follow-up naming only a certificate or matter, the
-        aspects asked before; else the intent's; else the whole guide."""
+        """Return the aspects asked: named ones (what to bring to collect is the collection step's); else, for a
+        follow-up naming only a certificate or matter, the aspects asked before; else the intent's; else the whole
+        guide."""
         if GUIDE in parse.aspects:
             return [GUIDE]  # "怎么办理", even beside "多久": the whole guide, which holds every aspect
+        if COLLECTION in parse.aspects:  # "领证要带什么": what to bring to collect, which the collection step says
+            return [a for a in parse.aspects if a != MATERIALS]
         if parse.aspects:
             return list(parse.aspects)
         follow_up = not parse.aspects and (parse.ordinal is not None or bool(

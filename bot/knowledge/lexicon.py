@@ -231,6 +231,7 @@ class Hints(_Model):
     matter_hints: dict[str, Words]
     matter_pairs: list[MatterPair]
     aspect_pairs: list[AspectPair] = []
+    after_handing_in: str = ""  # the aspect a message asks that only tells what was handed in ("材料交到2号窗口了")
     expiry_matter: str
     open_asks: Words
     generic_certificate_words: Words

@@ -171,8 +171,8 @@ class EntityReader:
                  if not (m.label in (t.MATTER, t.MATTER_HINT) and any(s <= m.start < e for s, e in elsewhere))]
         # A clause telling what was handed in asks nothing ("材料上周交上去了，多久能审完" asks only the time).
         told = [(c.start, c.end) for c in clauses if self._tells_what_was_done(text[c.start:c.end + 1], c)]
-        if len(told) < len(clauses):
-            named = [m for m in named if not (m.label == t.ASPECT and any(s <= m.start < e for s, e in told))]
+        named = [m for m in named if not (m.label == t.ASPECT and any(s <= m.start < e for s, e in told))]
+        only_told = bool(told) and len(told) == len(clauses)  # "材料已经交到2号窗口了": what comes next?
         out: list[Entity] = []
         out += self._names(norm, named)
         out += self._materials(norm, clauses)
@@ -182,6 +182,9 @@ class EntityReader:
         out += other_places
         out += self._regions(norm, matches)
         out += self._asked_checks(norm)
+        after = self.lexicon.hints.after_handing_in
+        if only_told and after and not any(x.entity == ASPECT for x in out):
+            out.append(Entity(ASPECT, after, 0, len(norm.original), norm.original))
         return _dedupe(self._aspect_pairs(norm, out))
 
     def _tells_what_was_done(self, clause: str, c: _Clause) -> bool:

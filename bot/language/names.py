@@ -96,7 +96,11 @@ class NameReader:
             return words[0] + words[1]
         if words and self.is_name(words[0]):
             return words[0]
-        return None
+        # jieba joined the name to the word after it ("周红查 | 一下"): the longest name the run starts with, unless a
+        # word of ours does ("国家注册" is no 国家注…)
+        if any(run.startswith(w) for w in self.terms if len(w) > SHORTEST_NAME):
+            return None
+        return next((run[:n] for n in (3, 2) if self.is_name(run[:n])), None)
 
     def _trailing(self, run: str) -> str | None:
         """Return the name a run of characters ends with (jieba's last word, or the last two or three)."""

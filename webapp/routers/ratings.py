@@ -13,7 +13,7 @@ from webapp.deps import State
 from webapp.routers.chat import SENDER
 
 router = APIRouter()
-TURN_KEY = re.compile(r"[0-9a-f]{32}")
+TURN_KEY = re.compile(r"[a-z]{32}")
 
 
 class RatingCreate(BaseModel):
