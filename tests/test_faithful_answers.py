@@ -210,3 +210,10 @@ def test_an_open_window_to_apply_in_is_said_as_open_now():
     assert ANSWERS.say("verdict.window_open", condition=window.text) in said
     closed = ANSWERS.verdicts.assessment(proc, decide(proc, Facts(months_to_expiry=7.0), None, final=True))
     assert ANSWERS.say("verdict.window_open", condition=window.text) not in str(closed)
+
+
+@pytest.mark.parametrize("code", [c for c, p in KB.procedures.items() if p.certificate == "N"])
+def test_a_forms_question_of_a_procedure_without_an_attachment_names_its_own_application_form(code):
+    """"那个申请表叫啥": the national procedures have no 附件; the answer names the form they hand in."""
+    said = ANSWERS.procedure([code], ["forms"]).text()
+    assert all(m.text in said for m in KB.procedures[code].all_materials() if m.id == "application_form")

@@ -13,6 +13,10 @@ from bot.rules.onetrip import Facts, decide
 GUIDE = ("conditions", "materials", "process", "place", "time", "trips", "contact")
 
 
+# The material id the knowledge base gives a procedure's own application form when it has no 附件.
+APPLICATION_FORM = "application_form"
+
+
 class ProcedureAnswers:
     """Render procedure answers from the knowledge base."""
 
@@ -182,7 +186,8 @@ class ProcedureAnswers:
             return [Section("forms", heading=self.say("forms.heading"), items=list(items.values()))]
         if not p.visits:
             return [Section("forms", text=p.summary)]
-        return [Section("forms", text=self.say("forms.none", step=p.steps[0]))]
+        named = [m.text for m in p.all_materials() if m.id == APPLICATION_FORM]  # "变更注册申请表原件（一式一份）"
+        return [Section("forms", text=self.say("forms.none", step=p.steps[0]), items=[Item(t) for t in named])]
 
     def proxy(self, p: Procedure, variant: str | None) -> list[Section]:
         """Say who may make each visit, in the seed's words, and where the seed does not say."""
