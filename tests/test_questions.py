@@ -532,3 +532,10 @@ def test_a_question_about_one_field_of_a_form_says_whether_the_form_has_it(talk,
     assert d.kind == "form" and d.keys[0] == key
     phrase = qa.answers.say("form.has_field" if has else "form.no_field", key=key, field=field)
     assert phrase in talk.text
+
+
+def test_how_to_go_on_after_a_supplement_result_is_what_the_record_says(talk, qa):
+    talk.context = Context(procedures=["H-REISSUE"], certificate="H", status_records=[
+        {"code": "H-REISSUE", "status": "需补正", "missing": ["附件三"], "note": ""}])
+    d = talk.say("东西补好以后要重新申报吗")
+    assert d.kind == "status_reason" and "附件三" in talk.text

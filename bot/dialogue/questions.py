@@ -16,6 +16,7 @@ from bot.knowledge.base import (
     GUIDE,
     MATERIALS,
     PLACE,
+    PROCESS,
     REASON,
     KnowledgeBase,
     Procedure,
@@ -316,10 +317,11 @@ class Questions:
         return Decision(CONTACT, keys=list(dict.fromkeys(keys)) or list(self.kb.fallback_contacts))
 
     def a_status_reason(self, q: Question) -> Decision | None:
-        """"为啥不受理", "还要补啥" after a look-up: what the record says."""
+        """"为啥不受理", "还要补啥", "补齐以后要重新申请吗" after a look-up: what the record says (and, for one to
+        supplement, what comes next)."""
         p, ctx = q.parse, q.ctx
         if ctx.status_records and not (p.matters or p.certificates) and \
-                (REASON in q.aspects or (MATERIALS in q.aspects and self._supplement(ctx))):
+                (REASON in q.aspects or ({MATERIALS, PROCESS} & set(q.aspects) and self._supplement(ctx))):
             return Decision(STATUS_REASON, codes=ctx.procedures, records=ctx.status_records, aspects=q.aspects)
         return None
 
