@@ -460,3 +460,10 @@ async def test_a_question_beside_an_id_number_that_finds_nothing_is_answered_too
                    active_loop=slots.STATUS_FORM)
     assert services.status.not_found in talk.text
     assert kb.procedures["H-REISSUE"].printing.text in talk.text
+
+
+@pytest.mark.asyncio
+async def test_what_the_form_keeps_for_the_report_holds_no_mobile_number_or_name(services, talk):
+    changed = await look_up_in_the_form(services, talk, f"李娜 {LI}")
+    kept = str(changed[slots.STATUS_FOUND])
+    assert "13800000002" not in kept and "李娜" not in kept and LI not in kept

@@ -52,8 +52,9 @@ class ApplicationRecord:
     note: str
 
     def to_slot(self) -> dict[str, Any]:
-        """Return the record as a conversation slot keeps it (JSON: dates as ISO text)."""
-        return {**asdict(self), "missing_materials": list(self.missing_materials),
+        """Return what the report says of the record, as a conversation slot keeps it (JSON: dates as ISO text);
+        the applicant's mobile number and name stay in the status store."""
+        return {**asdict(self), "phone": "", "name": "", "missing_materials": list(self.missing_materials),
                 **{k: v.isoformat() if v else None for k, v in
                    (("submitted_date", self.submitted_date), ("accepted_date", self.accepted_date),
                     ("completed_date", self.completed_date))}}
