@@ -11,9 +11,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lexicon import Lexicon
 from bot.language import terms as t
@@ -104,7 +101,7 @@ class _Clause:
 class EntityReader:
     """Read messages into entities with one knowledge base and lexicon."""
 
-    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon, nlp: Language | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon, nlp: t.Segmenter | None = None) -> None:
         self.kb = kb
         self.lexicon = lexicon
         self.normaliser = Normaliser(lexicon.english.english)
@@ -193,7 +190,7 @@ class EntityReader:
                 break
         return out
 
-    def _clauses(self, words: Doc, text: str, matches: list[Match]) -> list[_Clause]:
+    def _clauses(self, words: list[t.Token], text: str, matches: list[Match]) -> list[_Clause]:
         """Split at punctuation and clause-break words (jieba tokens), and sort the matches into clauses."""
         bounds = [0]
         for tok in words:

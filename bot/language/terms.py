@@ -5,12 +5,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lexicon import Lexicon
@@ -180,16 +179,56 @@ def write_user_dictionary(words: list[str], path: Path) -> Path:
     return path
 
 
-def build_pipeline(words: list[str]) -> Language:
-    """Return a blank Chinese spaCy pipeline segmenting with jieba, the domain words kept whole."""
+@dataclass(frozen=True)
+class Token:
+    """One word of a message: its text, where it starts, and whether it is punctuation only."""
+
+    text: str
+    idx: int
+    is_punct: bool
+
+
+class Segmenter:
+    """Cut text into words with jieba, the domain words kept whole, as a blank Chinese spaCy pipeline does.
+
+    spaCy 3.4's jieba segmenter (spacy/lang/zh ChineseTokenizer with spacy.util.get_words_and_spaces) is
+    reproduced here word for word, without spaCy, whose import brings thinc and TensorFlow into every
+    process that reads messages (tests/test_segmenter.py compares the two).
+    """
+
+    def __call__(self, text: str) -> list[Token]:
+        """Return the words of text, a single space after a word folded into it as spaCy does."""
+        words = [w for w in jieba.cut(text, cut_all=False) if w and not w.isspace()]
+        out: list[Token] = []
+        pos = 0
+        for word in words:
+            start = text.index(word, pos)
+            if start > pos:  # whitespace spaCy keeps as a token of its own
+                out.append(_token(text[pos:start], pos))
+            out.append(_token(word, start))
+            pos = start + len(word)
+            if pos < len(text) and text[pos] == " ":
+                pos += 1
+        if pos < len(text):
+            out.append(_token(text[pos:], pos))
+        return out
+
+
+def _token(text: str, idx: int) -> Token:
+    return Token(text, idx, all(unicodedata.category(c).startswith("P") for c in text))
+
+
+def build_pipeline(words: list[str]) -> Segmenter:
+    """Return the segmenter: jieba, the domain words kept whole."""
     for word in words:
         jieba.add_word(word, freq=USER_DICT_FREQ)
-    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    jieba.initialize()
+    return Segmenter()
 
 
-def tokens(nlp: Language, text: str) -> Doc:
+def tokens(nlp: Segmenter, text: str) -> list[Token]:
     """Return the tokens of text (jieba segmentation, domain words whole)."""
-    return nlp.make_doc(text)
+    return nlp(text)
 
 
 def main() -> None:
