@@ -114,3 +114,13 @@ class ChannelOptions(Base):
     user_key = Column(String(160), primary_key=True)
     payloads = Column(Text, nullable=False)
     updated_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class MessageCount(Base):
+    """How many messages one sender or client sent in one window of time (the channels' rate limits)."""
+
+    __tablename__ = "message_counts"
+
+    subject = Column(String(160), primary_key=True)
+    window = Column(Integer, primary_key=True)  # the window's number: its start in seconds // its length
+    count = Column(Integer, nullable=False)
