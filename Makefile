@@ -4,17 +4,15 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 MODEL := models/assistant.tar.gz
-# The dialogue alone (rules, domain), for Rasa when an NLU server understands the messages (scripts/serve.sh).
-DIALOGUE_MODEL := models/assistant-dialogue.tar.gz
 JIEBA_DICT := .build/jieba/kb_terms.txt
 TRAIN_INPUTS := $(shell find data knowledge -name '*.yml') config.yml domain.yml rasa_ext/nlu.py bot/language/*.py bot/language/text.py
 
 .PHONY: run test setup train db migration import user lint unit validate stories nlu-quality browser e2e scale bench clean
 
-run: setup $(MODEL) $(DIALOGUE_MODEL) db
+run: setup $(MODEL) db
 	scripts/serve.sh
 
-test: setup $(MODEL) $(DIALOGUE_MODEL) lint unit validate stories nlu-quality e2e scale
+test: setup $(MODEL) lint unit validate stories nlu-quality e2e scale
 
 setup: $(VENV)/.installed
 
@@ -33,10 +31,7 @@ data/nlu/kb_generated.yml: $(VENV)/.installed $(shell find knowledge -name '*.ym
 $(MODEL): $(JIEBA_DICT) data/nlu/kb_generated.yml $(TRAIN_INPUTS)
 	source scripts/env.sh && $(VENV)/bin/rasa train --fixed-model-name assistant --out models --quiet
 
-$(DIALOGUE_MODEL): $(VENV)/.installed $(shell find data/rules -name '*.yml') config.yml domain.yml
-	source scripts/env.sh && $(VENV)/bin/rasa train core --fixed-model-name assistant-dialogue --out models --quiet
-
-train: $(MODEL) $(DIALOGUE_MODEL)
+train: $(MODEL)
 
 # The status store's schema: upgrade to the newest revision (Alembic, bot/database/migrations).
 db: setup
@@ -81,7 +76,7 @@ nlu-quality: setup $(MODEL)
 scale: setup $(MODEL)
 	scripts/scale_test.sh
 
-bench: setup $(MODEL) $(DIALOGUE_MODEL)
+bench: setup $(MODEL)
 	scripts/bench.sh
 
 # Debian's chromium, and the Noto CJK fonts so that screenshots show Chinese characters rather than boxes.
@@ -90,7 +85,7 @@ browser:
 	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; } \
 	  || { echo "the browser tests need Debian's chromium and fonts-noto-cjk: apt-get install chromium fonts-noto-cjk"; exit 1; }
 
-e2e: setup $(MODEL) $(DIALOGUE_MODEL) browser
+e2e: setup $(MODEL) browser
 	scripts/e2e.sh
 
 clean:

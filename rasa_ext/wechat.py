@@ -5,6 +5,8 @@ WECHAT_AES_KEY; the AES key is needed only for the safe/encrypted mode). A signa
 more than WECHAT_MAX_CLOCK_SKEW_SECONDS off is refused (replay). Each message is answered once: a retry
 (same MsgId, or same sender and CreateTime for events) gets the same reply without a second turn. The
 dedup record and the numbered options live in the shared database, so replicas need no sticky sessions.
+A body over `max_request_bytes` is refused before it is read (rasa_ext/server.py); a message too long or
+too fast gets the refusal every channel gives (rasa_ext/guard.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from bot.database.channel_memory import ChannelMemory
 from bot.database.engine import make_engine
 from bot.rules.idnumber import mask_text
 from bot.settings import get_settings
+from rasa_ext.guard import guarded
 from rasa_ext.wechat_format import TIMEOUT, UNSUPPORTED, VOICE_UNRECOGNISED, WELCOME_PAYLOAD, render, resolve
 
 logger = logging.getLogger(__name__)
@@ -144,6 +147,7 @@ class WeChatInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         wechat = Blueprint("wechat_webhook", __name__)
+        on_new_message = guarded(on_new_message)
 
         @wechat.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -6,7 +6,6 @@ import random
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.language import terms as t
 
