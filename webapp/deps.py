@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated
 
 from fastapi import Depends, Form, HTTPException, Request
@@ -15,6 +16,7 @@ from bot.applications.limits import LookupGuard
 from bot.applications.store import StatusStore
 from bot.dialogue.questions import Questions
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.lexicon import default_lexicon
 from bot.language.entities import EntityReader
 from bot.settings import Settings
 from bot.staff.accounts import LoginThrottle, StaffAccounts, StaffPublic
@@ -23,12 +25,11 @@ from bot.staff.audit import AuditLog
 
 @dataclass
 class AppState:
-    """What the app builds once at start-up."""
+    """What the app builds once at start-up (the entity reader on first use: only the console's search reads)."""
 
     settings: Settings
     engine: Engine
     kb: KnowledgeBase
-    reader: EntityReader
     questions: Questions
     answers: Answers
     store: StatusStore
@@ -36,6 +37,11 @@ class AppState:
     throttle: LoginThrottle
     audit: AuditLog
     guard: LookupGuard
+
+    @cached_property
+    def reader(self) -> EntityReader:
+        """Return the entity reader, built the first time a question is searched (jieba, pinyin: ~150 MB)."""
+        return EntityReader(self.kb, default_lexicon())
 
 
 def get_state(request: Request) -> AppState:
