@@ -122,6 +122,7 @@ quiet
 bench --users 10 --conversations "$CONVERSATIONS" --rounds "$ROUNDS" --think 1 --json "$out/load-10-think1.json"
 printf '{"training_seconds": %s, "cold_start_to_first_answer_seconds": %s}\n' "$train_s" "$ready_s" \
   | tee "$out/startup.json"
+if grep -h "exited" "$work/serve.log" "$work/floor.log"; then echo "   (a server was started again during the benchmark: see above)"; fi
 # docs/bench-before/ holds the same measurements of the design before the one-process Rasa (four processes).
 .venv/bin/python scripts/bench_plots.py "$out" --before docs/bench-before
 cp "$out/growth.png" docs/bench-growth.png
