@@ -92,17 +92,6 @@ def test_a_locked_id_is_locked_on_every_server():
     assert "暂停" in refused and "补正" not in refused
 
 
-def test_killing_one_server_mid_conversation_loses_nothing():
-    kb = default_knowledge()
-    sender = f"kill-{uuid.uuid4().hex[:8]}"
-    ask = say(A, sender, "证书丢了怎么补办")
-    assert "1. " in ask and "2. " in ask
-    os.kill(int((WORK / f"rasa-{os.environ.get('RASA_PORT', '5005')}.pid").read_text()), signal.SIGKILL)
-    answer = say(B, sender, "第二个")
-    assert kb.procedures["N-LOST"].materials()[1].text in answer
-    assert stored_user_texts(sender) == ["证书丢了怎么补办", "第二个"]
-
-
 def test_one_address_meets_one_rate_limit_over_both_servers():
     """Messages relayed for one browser address count in the shared database, whichever server takes them."""
     from bot.knowledge.channel import default_channel_phrases
@@ -123,3 +112,14 @@ def test_one_address_meets_one_rate_limit_over_both_servers():
     replies = [relayed(A if n % 2 else B) for n in range(limit + 1)]
     too_fast = default_channel_phrases().too_fast
     assert all(too_fast not in reply for reply in replies[:limit]) and replies[limit] == too_fast
+
+
+def test_killing_one_server_mid_conversation_loses_nothing():
+    kb = default_knowledge()
+    sender = f"kill-{uuid.uuid4().hex[:8]}"
+    ask = say(A, sender, "证书丢了怎么补办")
+    assert "1. " in ask and "2. " in ask
+    os.kill(int((WORK / f"rasa-{os.environ.get('RASA_PORT', '5005')}.pid").read_text()), signal.SIGKILL)
+    answer = say(B, sender, "第二个")
+    assert kb.procedures["N-LOST"].materials()[1].text in answer
+    assert stored_user_texts(sender) == ["证书丢了怎么补办", "第二个"]
