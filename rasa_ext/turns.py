@@ -28,6 +28,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rules.idnumber import mask_text
 from bot.settings import get_settings
+from rasa_ext.guard import MASKED_TEXT
 from rasa_ext.replies import hand_off
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,8 @@ def turns(handle_message: HandleMessage, turns_in_progress: Callable[[], int],
                                                                  max(0.0, deadline - loop.time()))
                 except asyncio.TimeoutError:
                     parsing.add_done_callback(_forget)
-                    logger.warning("no parse within %ss: %r", parse_seconds(), mask_text(message.text or "")[:200])
+                    masked = (message.metadata or {}).get(MASKED_TEXT) or mask_text(message.text or "")
+                    logger.warning("no parse within %ss: %r", parse_seconds(), masked[:200])
                     await message.output_channel.send_text_message(message.sender_id, hand_off())
                     return None
             return await handle_message(self, message)

@@ -71,7 +71,7 @@ descendants() { local pid; for pid in $(pgrep -P "$1"); do echo "$pid"; descenda
 servers() {
   local pid
   for pid in $(descendants "$1"); do
-    case "$(tr '\0' ' ' < "/proc/$pid/cmdline")" in
+    case "$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" in
       *rasa_ext.run*) echo "rasa=$pid" ;;
       *rasa_sdk*) echo "actions=$pid" ;;
       *uvicorn*) echo "web=$pid" ;;

@@ -94,7 +94,7 @@ def plot_memory(designs: dict[str, dict[str, Any]], out: Path) -> None:
         bottom = 0.0
         for process, mb in sorted(memory["memory_mb"].items(), key=lambda item: -item[1]["rss"]):
             ax.bar(x, mb["rss"], bottom=bottom, color=PROCESS_COLOURS.get(process, "tab:gray"), edgecolor="white")
-            if mb["rss"] > 60:
+            if mb["rss"] > 150:
                 ax.text(x, bottom + mb["rss"] / 2, f"{process}\n{mb['rss']} MB", ha="center", va="center", fontsize=8)
             bottom += mb["rss"]
         ax.text(x, bottom + 30, f"{memory['rss_total_mb']} MB", ha="center", fontweight="bold")
