@@ -88,19 +88,24 @@ async def warm_up(app: Sanic, url: str) -> None:
         await asyncio.get_running_loop().run_in_executor(None, start_actions)
     headers = {WARM_UP_HEADER: app.ctx.warm_up_token}
     senders = [f"{WARM_UP_SENDER}-{uuid.uuid4().hex[:12]}" for _ in range(3)]
+    served = set(app.blueprints)  # the channels this server was started with (rasa shell: the REST route only)
     timeout = aiohttp.ClientTimeout(total=WARM_UP_SECONDS)
-    async with aiohttp.ClientSession(headers=headers, timeout=timeout) as client:
-        for text in WARM_UP_TURNS:
-            async with client.post(f"{url}/webhooks/rest/webhook", json={"sender": senders[0], "message": text}) as r:
-                r.raise_for_status()
-        if get_settings().wechat_token:
-            await _wechat(client, url, senders[1])
-    await _socketio(f"{url}?{WARM_UP_ARG}={app.ctx.warm_up_token}", senders[2])
-    # Rasa wraps the configured store in a FailSafeTrackerStore.
-    store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
-    if hasattr(store, "forget"):
-        for sender in senders:
-            store.forget(sender)
+    try:
+        async with aiohttp.ClientSession(headers=headers, timeout=timeout) as client:
+            for text in WARM_UP_TURNS:
+                async with client.post(f"{url}/webhooks/rest/webhook",
+                                       json={"sender": senders[0], "message": text}) as r:
+                    r.raise_for_status()
+            if "wechat_webhook" in served and get_settings().wechat_token:
+                await _wechat(client, url, senders[1])
+        if "socketio_webhook" in served:
+            await _socketio(f"{url}?{WARM_UP_ARG}={app.ctx.warm_up_token}", senders[2])
+    finally:
+        # Rasa wraps the configured store in a FailSafeTrackerStore.
+        store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
+        if hasattr(store, "forget"):
+            for sender in senders:
+                store.forget(sender)
 
 
 async def _wechat(client: aiohttp.ClientSession, url: str, sender: str) -> None:
