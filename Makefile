@@ -4,17 +4,15 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 MODEL := models/assistant.tar.gz
-# The dialogue alone (rules, domain), for Rasa when an NLU server understands the messages (scripts/serve.sh).
-DIALOGUE_MODEL := models/assistant-dialogue.tar.gz
 JIEBA_DICT := .build/jieba/kb_terms.txt
 TRAIN_INPUTS := $(shell find data knowledge -name '*.yml') config.yml domain.yml rasa_ext/nlu.py bot/language/*.py bot/language/text.py
 
 .PHONY: run test setup train db migration import user lint unit validate stories nlu-quality browser e2e scale bench clean
 
-run: setup $(MODEL) $(DIALOGUE_MODEL) db
+run: setup $(MODEL) db
 	scripts/serve.sh
 
-test: setup $(MODEL) $(DIALOGUE_MODEL) lint unit validate stories nlu-quality e2e scale
+test: setup $(MODEL) lint unit validate stories nlu-quality e2e scale
 
 setup: $(VENV)/.installed
 
@@ -33,14 +31,11 @@ data/nlu/kb_generated.yml: $(VENV)/.installed $(shell find knowledge -name '*.ym
 $(MODEL): $(JIEBA_DICT) data/nlu/kb_generated.yml $(TRAIN_INPUTS)
 	source scripts/env.sh && $(VENV)/bin/rasa train --fixed-model-name assistant --out models --quiet
 
-$(DIALOGUE_MODEL): $(VENV)/.installed $(shell find data/rules -name '*.yml') config.yml domain.yml
-	source scripts/env.sh && $(VENV)/bin/rasa train core --fixed-model-name assistant-dialogue --out models --quiet
-
 # The wordings staff reviewed in the console go into data/nlu/reviewed.yml first (rewritten only when it changes);
 # after training, the reviews learnt are marked and each is checked against the new model (scripts/check_reviewed.py).
 train: db
 	source scripts/env.sh && $(PY) -m bot.feedback.export
-	$(MAKE) --no-print-directory $(MODEL) $(DIALOGUE_MODEL)
+	$(MAKE) --no-print-directory $(MODEL)
 	source scripts/env.sh && PYTHONPATH=. $(PY) scripts/check_reviewed.py --model $(MODEL)
 
 # The status store's schema: upgrade to the newest revision (Alembic, bot/database/migrations).
@@ -72,21 +67,22 @@ validate: setup $(JIEBA_DICT)
 	source scripts/env.sh && $(VENV)/bin/rasa data validate --fail-on-warnings --quiet
 	$(PY) ../shared/tools/check_facts.py knowledge
 
+# Rasa's tests run through rasa_ext.run too: the model loads without a training step and the process ends at once.
 stories: setup $(MODEL)
-	source scripts/env.sh && $(VENV)/bin/rasa test core --e2e --stories tests/conversations --model $(MODEL) \
+	source scripts/env.sh && $(PY) -m rasa_ext.run test core --e2e --stories tests/conversations --model $(MODEL) \
 	  --fail-on-prediction-errors --out results/stories --quiet
 
 # Intent quality of the trained model on new fills of the templates (another seed, none in the training data).
 nlu-quality: setup $(MODEL)
 	mkdir -p results && $(PY) -m bot.language.training --holdout results/nlu_holdout.yml
-	source scripts/env.sh && $(VENV)/bin/rasa test nlu --nlu results/nlu_holdout.yml --model $(MODEL) \
+	source scripts/env.sh && $(PY) -m rasa_ext.run test nlu --nlu results/nlu_holdout.yml --model $(MODEL) \
 	  --out results/nlu --quiet > results/nlu.log 2>&1 || { tail -n 30 results/nlu.log; exit 1; }
 	$(PY) scripts/nlu_quality.py results/nlu
 
 scale: setup $(MODEL)
 	scripts/scale_test.sh
 
-bench: setup $(MODEL) $(DIALOGUE_MODEL)
+bench: setup $(MODEL)
 	scripts/bench.sh
 
 # Debian's chromium, and the Noto CJK fonts so that screenshots show Chinese characters rather than boxes.
@@ -95,7 +91,7 @@ browser:
 	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; } \
 	  || { echo "the browser tests need Debian's chromium and fonts-noto-cjk: apt-get install chromium fonts-noto-cjk"; exit 1; }
 
-e2e: setup $(MODEL) $(DIALOGUE_MODEL) browser
+e2e: setup $(MODEL) browser
 	scripts/e2e.sh
 
 clean:

@@ -21,6 +21,10 @@ from typing import Any, Literal
 from pydantic import BaseSettings, Field, root_validator, validator
 
 ROOT = Path(__file__).resolve().parent.parent
+# Rasa's route where the staff console asks how the serving model reads a text (the relay's secret required).
+CONSOLE_PARSE_PATH = "/internal/parse"
+# The header the web app proves itself to Rasa with (RELAY_SECRET): its relayed chat and the console's parse.
+RELAY_SECRET_HEADER = "X-Relay-Secret"
 SECRETS = ("id_hash_key", "session_secret", "relay_secret")
 
 
@@ -38,9 +42,9 @@ class Settings(BaseSettings):
     rasa_port: int = 5005
     actions_port: int = 5055
     web_port: int = 8000
-    nlu_port: int = Field(default=5015, description="the NLU server (scripts/serve.sh starts it when the machine has two cores)")
-    nlu_url: str = Field(default="", description="the NLU server Rasa asks (set by scripts/serve.sh); empty: Rasa parses itself")
-    actions_host: str = Field(default="127.0.0.1", description="the action server listens here (keep it on loopback)")
+    action_endpoint_url: str = Field(
+        default="", description="action servers to call (several machines); empty: Rasa runs the actions itself")
+    actions_host: str = Field(default="127.0.0.1", description="an action server listens here (keep it on loopback)")
     rasa_url: str = ""
     public_url: str = ""
 
@@ -81,6 +85,20 @@ class Settings(BaseSettings):
     max_session_events: int = Field(
         default=150, ge=20, description="a session holding this many events goes on in a new one carrying its slots over")
     turns_in_progress: int = Field(default=2, ge=1, description="turns one Rasa process works on at once; the others wait")
+
+    # What one sender can make a server do (every channel: REST, socket.io, WeChat and the web relay).
+    max_message_chars: int = Field(default=500, ge=50, description="longer messages are refused before reading them")
+    max_request_bytes: int = Field(
+        default=64 * 1024, ge=4096, description="larger request bodies are refused before parsing (JSON, WeChat XML)")
+    messages_per_sender: int = Field(default=20, ge=1, description="messages one conversation may send per window")
+    messages_per_client: int = Field(
+        default=60, ge=1, description="messages one address (or WeChat user) may send per window, over all its conversations")
+    message_window_seconds: int = Field(default=60, ge=1)
+    unlimited_clients: list[str] = Field(
+        default=[], description="clients (as the channels name them, e.g. rest:127.0.0.1) not rate-limited")
+    parse_seconds: float = Field(default=5.0, gt=0, description="a message not understood by then gets the phone hand-off")
+    action_seconds: float = Field(default=5.0, gt=0, description="an action not done by then gets the phone hand-off")
+    stop_seconds: float = Field(default=3.0, gt=0, description="a server asked to stop finishes its turns this long at most")
 
     class Config:
         env_file_encoding = "utf-8"
@@ -138,9 +156,8 @@ class Settings(BaseSettings):
         """Return the settings the shell scripts and Rasa's endpoint files read, as export lines."""
         exports = {
             "RASA_PORT": self.rasa_port, "ACTIONS_PORT": self.actions_port, "WEB_PORT": self.web_port,
-            "NLU_PORT": self.nlu_port,
             "SANIC_HOST": self.actions_host, "RASA_URL": self.rasa_url, "DATABASE_URL": self.database_url,
-            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
+            "ACTION_ENDPOINT_URL": self.action_endpoint_url, "STOP_SECONDS": self.stop_seconds,
         }
         return "\n".join(f"export {name}={shlex.quote(str(value))}" for name, value in exports.items())
 

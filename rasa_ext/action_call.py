@@ -1,4 +1,11 @@
-"""What Rasa sends the action server, and how it checks the answer: only what the actions read, checked once.
+"""How Rasa runs our actions: in this process, or on action servers; within a time budget; sending what they read.
+
+With no action server configured (ACTION_ENDPOINT_URL empty, as `make run` starts the assistant), the
+actions run in the Rasa process (`InProcessActions`): rasa_sdk's ActionExecutor runs each call, as an
+action server would, in a thread of its own with its own event loop, so an action's database work does not
+hold the turns on the main loop. The HTTP action server stays for deployments on several machines.
+
+An action that is not done within `action_seconds` ends its turn with the phone hand-off (`within_budget`).
 
 Rasa 3.6 sends every event of the session with every action call, and the action server parses them all
 again, so an action call costs more the longer the conversation is. Our actions read the latest message
@@ -19,6 +26,9 @@ here against the same schema with validators built once, each event against the 
 from __future__ import annotations
 
 import asyncio
+import logging
+import threading
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from typing import Any
 
@@ -26,13 +36,28 @@ import aiohttp
 import rasa
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
-from rasa.core.actions.action import RemoteAction
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.channels.channel import OutputChannel
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
+from rasa.core.nlg import NaturalLanguageGenerator
+from rasa.core.utils import AvailableEndpoints
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
+from rasa_sdk.interfaces import ActionNotFoundException
+
+from bot.settings import get_settings
+from rasa_ext.replies import hand_off
+
+logger = logging.getLogger(__name__)
+ACTIONS_PACKAGE = "actions"
+RunAction = Callable[[RemoteAction, OutputChannel, NaturalLanguageGenerator, DialogueStateTracker, Domain],
+                     Awaitable[list[Event]]]
 
 CLIENT_KEEP_ALIVE_SECONDS = 15  # aiohttp's default; the servers we call keep connections open longer
 _clients: dict[tuple[Any, ...], aiohttp.ClientSession] = {}
@@ -47,6 +72,16 @@ def current_turn(tracker: DialogueStateTracker) -> list[Event]:
     return events
 
 
+_domain: list[tuple[Domain, dict[str, Any]]] = []
+
+
+def domain_dict(domain: Domain) -> dict[str, Any]:
+    """Return the domain as the actions get it, made once per domain (a loaded model's domain never changes)."""
+    if not _domain or _domain[0][0] is not domain:
+        _domain[:] = [(domain, domain.as_dict())]
+    return _domain[0][1]
+
+
 def action_call(self: RemoteAction, tracker: DialogueStateTracker, domain: Domain) -> dict[str, Any]:
     """Return the request for the action server: the tracker's state with the current turn's events only."""
     state = tracker.current_state(EventVerbosity.NONE)
@@ -54,8 +89,76 @@ def action_call(self: RemoteAction, tracker: DialogueStateTracker, domain: Domai
     result: dict[str, Any] = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state,
                               "version": rasa.__version__}
     if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
-        result["domain"] = domain.as_dict()
+        result["domain"] = domain_dict(domain)
     return result
+
+
+class InProcessActions(EndpointConfig):
+    """The action endpoint that runs our actions in this process, in their own thread and event loop."""
+
+    def __init__(self) -> None:
+        super().__init__(url=None)
+        self._executor: ActionExecutor | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._starting = threading.Lock()
+
+    def start(self) -> asyncio.AbstractEventLoop:
+        """Import the actions and start their thread (once); return its event loop."""
+        with self._starting:
+            if self._loop is None:
+                executor = ActionExecutor()
+                executor.register_package(ACTIONS_PACKAGE)
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="actions", daemon=True).start()
+                self._executor, self._loop = executor, loop
+        return self._loop
+
+    async def request(self, method: str = "post", subpath: str | None = None,
+                      content_type: str | None = "application/json", compress: bool = False,
+                      **kwargs: Any) -> dict[str, Any]:
+        """Run the action call given as `json` and return what an action server would answer."""
+        loop = self.start()
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._run(kwargs["json"]), loop))
+
+    async def _run(self, call: dict[str, Any]) -> dict[str, Any]:
+        assert self._executor is not None
+        try:
+            return await self._executor.run(call) or {}
+        except SdkRejection as e:  # the action server answers 400, which Rasa turns into its own rejection
+            raise ActionExecutionRejection(e.action_name, e.message) from None
+        except ActionNotFoundException as e:
+            raise RasaException(f"Failed to execute custom action '{e.action_name}': {e.message}") from None
+
+
+def with_actions(read_endpoints: Any) -> Any:
+    """Wrap AvailableEndpoints.read_endpoints: with no action server's URL, run the actions in this process."""
+
+    def read(cls: type[AvailableEndpoints], endpoint_file: str) -> AvailableEndpoints:
+        endpoints: AvailableEndpoints = read_endpoints.__func__(cls, endpoint_file)
+        if endpoints.action is None or not endpoints.action.url:
+            endpoints.action = InProcessActions()
+        return endpoints
+
+    return classmethod(read)
+
+
+def within_budget(run: RunAction, seconds: Callable[[], float]) -> RunAction:
+    """Wrap RemoteAction.run: an action not done within `seconds()` says the phone hand-off instead."""
+
+    async def run_action(self: RemoteAction, output_channel: OutputChannel, nlg: NaturalLanguageGenerator,
+                         tracker: DialogueStateTracker, domain: Domain) -> list[Event]:
+        try:
+            return await asyncio.wait_for(run(self, output_channel, nlg, tracker, domain), seconds())
+        except asyncio.TimeoutError:
+            logger.warning("action %s not done within %ss", self.name(), seconds())
+            return [BotUttered(hand_off())]
+
+    return run_action
+
+
+def timed(run: RunAction) -> RunAction:
+    """Return RemoteAction.run within the settings' budget."""
+    return within_budget(run, lambda: get_settings().action_seconds)
 
 
 class _KeptClient:
@@ -128,10 +231,3 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
             f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
         )
         raise e
-
-
-def install() -> None:
-    """Send the action server the current turn only, on kept connections; check its responses compiled."""
-    RemoteAction._action_call_format = action_call  # type: ignore[method-assign]
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
-    EndpointConfig.session = kept_client  # type: ignore[assignment]

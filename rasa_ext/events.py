@@ -22,8 +22,3 @@ def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[
         if cls is not None and cls.type_name == type_name:
             _classes[type_name] = cls
     return cls
-
-
-def install() -> None:
-    """Resolve event classes through the remembered ones."""
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign,assignment]

@@ -1,4 +1,4 @@
-"""Rasa's REST channel with its input checked and its client identified for the look-up limits.
+"""Rasa's REST channel with its input checked and its client identified for the look-up and rate limits.
 
 The client is the caller's address, or the browser's address that the web relay passes on, trusted only
 when the relay proves itself with the shared relay secret. A caller's own "client" metadata is ignored.
@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import hmac
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
+from sanic import Blueprint
 from sanic.exceptions import SanicException
 from sanic.request import Request
 
 from bot.database.turns import RECEIVED_AT
-from bot.settings import get_settings
+from bot.settings import RELAY_SECRET_HEADER, get_settings
+from rasa_ext.guard import guarded
 
 MAX_SENDER = 128
-RELAY_SECRET_HEADER = "X-Relay-Secret"
 CLIENT_HEADER = "X-Client-Address"
 
 
@@ -37,6 +39,10 @@ class CheckedRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Serve the webhook, refusing a message too long or too fast (rasa_ext/guard.py)."""
+        return super().blueprint(guarded(on_new_message))
 
     def _body(self, req: Request) -> dict[str, Any]:
         body = req.json

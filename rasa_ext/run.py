@@ -1,40 +1,36 @@
-"""Start Rasa's command line with our changes to how Rasa runs a turn installed first.
-
-- action calls carry the current turn only, and responses are checked with a schema compiled once
-  (rasa_ext/action_call.py);
-- a long conversation goes on in a new session carrying its slots over (rasa_ext/sessions.py);
-- rebuilding a tracker finds each event's class without walking every Event subclass (rasa_ext/events.py);
-- a few turns at a time are worked on, the others wait first come first served (rasa_ext/admission.py);
-- with NLU_URL set, messages are understood by the NLU server there (rasa_ext/nlu_server.py).
+"""Start Rasa's command line with our changes to Rasa installed first (rasa_ext/patches.py lists them).
 
     python -m rasa_ext.run run --model models/assistant.tar.gz ...
+
+TensorFlow 2.12 imports jax when it is installed, only to offer a TFLite conversion from jax (a try/except
+ImportError in tensorflow/lite/python/util.py); nothing here converts models, so jax is kept out: ~100 MB
+less in the one process that holds the model.
+
+Once Rasa's command has finished (the server stopped: every turn's events are committed, the stores closed),
+the process ends at once: tearing down TensorFlow's objects at interpreter exit took 4 s, which held a restart.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
-
-from bot.settings import get_settings
-from rasa_ext import action_call, admission, events, nlu_server, sessions
-
-
-def install() -> None:
-    """Install our changes to Rasa's turn."""
-    action_call.install()
-    sessions.install()
-    events.install()
-    admission.install()
-    if get_settings().nlu_url:
-        nlu_server.use(get_settings().nlu_url)
 
 
 def main() -> None:
     """Run Rasa's command line after installing our changes."""
+    sys.modules.setdefault("jax", None)  # type: ignore[arg-type]  # `import jax` now raises ImportError
     from rasa.__main__ import main as rasa_main
 
-    install()
+    from rasa_ext import patches
+
+    patches.install()
     sys.argv[0] = "rasa"
     rasa_main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -76,7 +76,6 @@ def bounded(update_session: UpdateSession, max_events: Callable[[], int]) -> Upd
     return update_tracker_session
 
 
-def install() -> None:
-    """Bound every session of this Rasa process to the settings' `max_session_events`."""
-    MessageProcessor._update_tracker_session = bounded(  # type: ignore[method-assign]
-        MessageProcessor._update_tracker_session, lambda: get_settings().max_session_events)
+def installed(update_session: UpdateSession) -> UpdateSession:
+    """Return MessageProcessor._update_tracker_session bounded to the settings' `max_session_events`."""
+    return bounded(update_session, lambda: get_settings().max_session_events)

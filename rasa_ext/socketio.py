@@ -1,4 +1,5 @@
-"""Rasa's socket.io channel with the client identified by the connection's address, not by the caller."""
+"""Rasa's socket.io channel with the client identified by the connection's address, not by the caller, and
+its messages bounded (the size of a socket.io packet, and rasa_ext/guard.py's length and rate)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 
 from bot.database.turns import RECEIVED_AT
+from bot.settings import get_settings
+from rasa_ext.guard import guarded
 
 
 class ClientSocketIOInput(SocketIOInput):
@@ -21,8 +24,9 @@ class ClientSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
         addresses: dict[str, str] = {}
-        blueprint = super().blueprint(on_new_message)
+        blueprint = super().blueprint(guarded(on_new_message))
         assert self.sio is not None
+        self.sio.eio.max_http_buffer_size = get_settings().max_request_bytes
         handlers = self.sio.handlers[self.namespace or "/"]
         connect, message, disconnect = handlers["connect"], handlers[self.user_message_evt], handlers["disconnect"]
 

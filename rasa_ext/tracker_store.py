@@ -1,5 +1,8 @@
 """An SQL tracker store that never writes a whole or partial ID number to the conversation store.
 
+A user message's text comes masked from its channel (rasa_ext/guard.py puts it in the metadata), so it is
+not read again here; every other string of every event is masked before it is written.
+
 It reads and writes Rasa's events table as SQLTrackerStore does, with plain statements instead of ORM
 objects (reading a session of a few hundred events through the ORM cost more than rebuilding the
 tracker from them), and with indexes for the two questions asked every turn: where the conversation's
@@ -21,6 +24,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.rules.idnumber import mask_data
 from bot.settings import get_settings
+from rasa_ext.guard import MASKED_TEXT
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -42,6 +46,23 @@ def _pooled_sqlite_engine(url: Any) -> sa.engine.Engine:
                               connect_args={"check_same_thread": False})
     sa.event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def masked_event(data: dict[str, Any]) -> dict[str, Any]:
+    """Return an event as it may be stored: ID numbers masked in every string, the user's text as its channel masked it."""
+    metadata = data.get("metadata")
+    masked = metadata.get(MASKED_TEXT) if data.get("event") == "user" and isinstance(metadata, dict) else None
+    if not isinstance(masked, str):
+        return dict(mask_data(data))
+    parse = data.get("parse_data")
+    unread = {**data, "text": None, "metadata": {**metadata, MASKED_TEXT: None}}
+    if isinstance(parse, dict):
+        unread["parse_data"] = {**parse, "text": None}
+    out: dict[str, Any] = mask_data(unread)
+    out["text"] = out["metadata"][MASKED_TEXT] = masked
+    if isinstance(parse, dict) and "text" in parse:
+        out["parse_data"]["text"] = masked
+    return out
 
 
 EVENTS = SQLTrackerStore.SQLEvent.__table__
@@ -118,7 +139,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
             stored = session.execute(sa.select(sa.func.count()).select_from(EVENTS).where(*conditions)).scalar_one()
             rows = []
             for event in itertools.islice(tracker.events, stored, None):
-                data = mask_data(event.as_dict())
+                data = masked_event(event.as_dict())
                 rows.append({
                     "sender_id": tracker.sender_id,
                     "type_name": event.type_name,
@@ -129,4 +150,10 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
                 })
             if rows:
                 session.execute(sa.insert(EVENTS), rows)
+            session.commit()
+
+    def forget(self, sender_id: str) -> None:
+        """Delete every event of a conversation (the server's own warm-up, rasa_ext/server.py)."""
+        with self.session_scope() as session:
+            session.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
             session.commit()

@@ -7,6 +7,8 @@ more than WECHAT_MAX_CLOCK_SKEW_SECONDS off is refused (replay). Each message is
 dedup record and the numbered options live in the shared database, so replicas need no sticky sessions.
 A reply that ends a question and offers no options asks for a rating ("回复 1 有用，2 没用"): the two answers are
 remembered as the options, so the digit picks a rating, which is kept and acknowledged here, never sent to Rasa.
+A body over `max_request_bytes` is refused before it is read (rasa_ext/server.py); a message too long or
+too fast gets the refusal every channel gives (rasa_ext/guard.py).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from bot.database.engine import make_engine
 from bot.database.turns import RECEIVED_AT, TurnLog
 from bot.rules.idnumber import mask_text
 from bot.settings import get_settings
+from rasa_ext.guard import guarded
 from rasa_ext.wechat_format import (
     TIMEOUT,
     UNSUPPORTED,
@@ -171,6 +174,7 @@ class WeChatInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         wechat = Blueprint("wechat_webhook", __name__)
+        on_new_message = guarded(on_new_message)
 
         @wechat.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -14,6 +14,12 @@ against the floor bot too, and our figures are reported as ratios to its.
 
 With --long-turns N, one user instead holds one conversation of N turns (LONG_CONVERSATION over and
 over) and the latency of every turn is recorded, to show how a turn's cost grows with the conversation.
+
+With --first-turns, right after a start: one user holds every conversation of CONVERSATIONS once (the first use
+of each path: questions, clarification, look-up, one-trip verdict), then all of them again; the latency of every
+turn is recorded, to show whether the first user waits longer than the later ones.
+
+With --memory, only the memory of the given processes is measured, now (after the evaluation sets ran).
 """
 
 from __future__ import annotations
@@ -226,6 +232,32 @@ def run_long_conversation(url: str, turns: int, pids: dict[str, int]) -> dict[st
     return result
 
 
+def run_first_turns(url: str, passes: int = 2) -> dict[str, object]:
+    """Hold every scripted conversation `passes` times, one user; return each turn's latency per pass."""
+    result: dict[str, object] = {"url": url}
+    for number in range(1, passes + 1):
+        turns = []
+        for index, conversation in enumerate(CONVERSATIONS):
+            sender = f"bench-first-{number}-{index}-{uuid.uuid4().hex[:6]}"
+            for text in conversation:
+                seconds, ok = post(url, sender, text)
+                turns.append({"text": text, "ms": round(1000 * seconds, 1), "ok": ok})
+        result[f"pass_{number}"] = {"turns": turns, "max_ms": max(float(t["ms"]) for t in turns),  # type: ignore[arg-type]
+                                    "p50_ms": round(statistics.median(float(t["ms"]) for t in turns), 1),  # type: ignore[arg-type]
+                                    "errors": sum(not t["ok"] for t in turns)}
+    first, later = result["pass_1"], result[f"pass_{passes}"]
+    result["first_to_later_max_ratio"] = round(first["max_ms"] / later["max_ms"], 2)  # type: ignore[index]
+    result["errors"] = sum(result[f"pass_{n}"]["errors"] for n in range(1, passes + 1))  # type: ignore[index]
+    return result
+
+
+def memory_now(pids: dict[str, int]) -> dict[str, object]:
+    """Return the memory of each process (with its children) and the sum, in MB."""
+    per = {name: {k: round(v) for k, v in memory_mb(pid).items()} for name, pid in pids.items()}
+    return {"memory_mb": per, "rss_total_mb": sum(m["rss"] for m in per.values()),
+            "pss_total_mb": sum(m["pss"] for m in per.values()), "errors": 0}
+
+
 Target = tuple[str, str, dict[str, int]]  # name ("assistant" or "floor"), URL, processes
 
 
@@ -269,8 +301,19 @@ def main() -> int:
     ap.add_argument("--think", type=float, default=0.0, help="seconds between a reply and the next turn")
     ap.add_argument("--long-turns", type=int, default=0,
                     help="instead of the load, hold one conversation of this many turns and record each turn")
+    ap.add_argument("--first-turns", action="store_true",
+                    help="right after a start: every conversation once, then again; the latency of each turn")
+    ap.add_argument("--memory", action="store_true", help="only the memory of the --pids processes, now")
     ap.add_argument("--json")
     args = ap.parse_args()
+    if args.first_turns or args.memory:
+        pids = {k: int(v) for k, v in (p.split("=") for p in args.pids)}
+        result = {"machine": {"cpus": os.cpu_count()},
+                  "assistant": memory_now(pids) if args.memory else run_first_turns(args.url)}
+        print(json.dumps(result, ensure_ascii=False, indent=1)[:4000])
+        if args.json:
+            Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 1 if result["assistant"]["errors"] else 0  # type: ignore[index]
     targets: list[Target] = [("assistant", args.url, {k: int(v) for k, v in (p.split("=") for p in args.pids)})]
     if args.floor_url:
         targets.append(("floor", args.floor_url, {k: int(v) for k, v in (p.split("=") for p in args.floor_pids)}))

@@ -22,11 +22,12 @@ from pathlib import Path
 from benchmark import LONG_CONVERSATION, post
 
 RATE = 200  # py-spy samples per second
-# Only stacks that serve a request count (the rest is the idle event loop).
-REQUEST = "handle_request ("
+# Only stacks that serve a request count (the rest is the idle event loop): the event loop's, and those of the
+# threads that parse messages and run the actions in the Rasa process.
+REQUEST = ("handle_request (", "parse (rasa_ext/turns.py", "_run (rasa_ext/action_call.py")
 # The parts of a turn: a label and the frames (function and file, as py-spy names them) that mark it.
 PARTS: dict[str, tuple[str, ...]] = {
-    "NLU (parse the message)": ("parse_message (rasa/core/processor.py",),
+    "NLU (parse the message)": ("parse_message (rasa/core/processor.py", "parse (rasa_ext/turns.py"),
     "tracker store: read the session, rebuild the tracker": ("_retrieve (rasa/core/tracker_store.py",),
     "tracker store: save the new events": ("save (rasa_ext/tracker_store.py", "save (rasa/core/tracker_store.py"),
     "tracker copies (one per action, replaying every event)": ("copy (rasa/shared/core/trackers.py",),
@@ -36,10 +37,11 @@ PARTS: dict[str, tuple[str, ...]] = {
     "action call: build the request (tracker, domain)": ("_action_call_format (rasa/core/actions/action.py",
                                                          "action_call (rasa_ext/action_call.py"),
     "action call: send it, read the answer": ("request (rasa/utils/endpoints.py",),
+    "actions in the Rasa process (their own thread)": ("_run (rasa_ext/action_call.py",),
     "action call: check the answer": ("validate_action_result (rasa_ext/", "_validate_action_result (rasa/"),
     "action server: parse the request JSON": ("json (sanic/request.py", "load_json (sanic/request.py"),
-    "action server: rebuild the tracker": ("from_dict (rasa_sdk/interfaces.py",),
-    "action server: run our actions": ("run (actions/", "validate (rasa_sdk/forms.py", "run (rasa_sdk/forms.py"),
+    "actions: rebuild the tracker": ("from_dict (rasa_sdk/interfaces.py",),
+    "actions: run our actions": ("run (actions/", "validate (rasa_sdk/forms.py", "run (rasa_sdk/forms.py"),
     "action server: answer as JSON": ("json (sanic/response.py",),
 }
 

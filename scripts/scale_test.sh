@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Scale-out test: Redis and PostgreSQL on loopback (installed from Debian if missing), one action server,
-# two Rasa servers sharing them, configured as production (ENV=production, one shared value of every secret).
+# Scale-out test: Redis and PostgreSQL on loopback (installed from Debian if missing), one action server (as a
+# deployment on several machines runs them, ACTION_ENDPOINT_URL), two Rasa servers sharing them, configured as
+# production (ENV=production, one shared value of every secret).
 # tests_scale/ alternates conversations (REST and WeChat) between the servers and kills one; the migrations
 # are tested on PostgreSQL; the leak check scans every table of both databases.
 set -euo pipefail
@@ -41,6 +42,9 @@ export DATABASE_URL=postgresql://postgres@127.0.0.1:$TEST_PG_PORT/status
 # must read the same on every server).
 secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 export ENV=production ID_HASH_KEY=$(secret) SESSION_SECRET=$(secret) RELAY_SECRET=$(secret) WECHAT_TOKEN=scale-token
+export ACTION_ENDPOINT_URL="http://127.0.0.1:$ACTIONS_PORT/webhook"
+# The tests call from this machine; the shared rate limit is tested with a relayed address and a small limit.
+export UNLIMITED_CLIENTS='["rest:127.0.0.1"]' MESSAGES_PER_CLIENT=6
 MIGRATIONS_PG_URL=postgresql://postgres@127.0.0.1:$TEST_PG_PORT/postgres .venv/bin/python -m pytest -q tests/test_migrations.py
 .venv/bin/python -m bot.applications.importer ../shared/eval/applications.csv
 

@@ -1,7 +1,9 @@
-"""Action-server responses are checked exactly as Rasa checks them, with validators compiled once."""
+"""How Rasa runs our actions: responses checked as Rasa checks them (validators compiled once), kept
+connections, the actions run in this process, and an action's time budget."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import jsonschema
@@ -81,3 +83,92 @@ async def test_action_calls_reuse_one_connection(monkeypatch):
             "events": [], "responses": []}
     await runner.cleanup()
     assert len(peers) == 3 and len(set(peers)) == 1
+
+
+@pytest.fixture()
+def in_process(tmp_path, monkeypatch):
+    """Our actions run in this process, on a scratch status store."""
+    from actions.services import default_services
+    from bot.database.engine import make_engine
+    from bot.database.migrate import upgrade
+    from bot.settings import get_settings
+
+    url = f"sqlite:///{tmp_path / 'status.db'}"
+    upgrade(make_engine(url))
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    default_services.cache_clear()
+    yield
+    get_settings.cache_clear()
+    default_services.cache_clear()
+
+
+def question_tracker(domain, text: str):
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from rasa_ext.nlu import KnowledgeEntityExtractor, _reader
+
+    entities = [e.as_rasa(KnowledgeEntityExtractor.__name__) for e in _reader().read(text)]
+    parse = {"text": text, "intent": {"name": "ask_materials", "confidence": 0.9}, "entities": entities}
+    return DialogueStateTracker.from_events("someone", [
+        ActionExecuted(ACTION_LISTEN_NAME), UserUttered(text, parse["intent"], entities, parse_data=parse)],
+        domain.slots)
+
+
+@pytest.mark.asyncio
+async def test_in_process_actions_answer_as_the_action_server_does(in_process):
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import BotUttered, SlotSet
+
+    from bot.knowledge.base import default_knowledge
+    from rasa_ext.action_call import InProcessActions, action_call
+    from tests.conftest import ROOT
+
+    domain = Domain.load(ROOT / "domain.yml")
+    tracker = question_tracker(domain, "湖州市监理工程师培训合格证丢了，补证要带什么")
+    action = RemoteAction("action_answer_question", InProcessActions())
+    original = RemoteAction._action_call_format
+    RemoteAction._action_call_format = action_call  # as installed: the current turn, the domain made once
+    try:
+        events = await action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses),
+                                  tracker, domain)
+    finally:
+        RemoteAction._action_call_format = original
+    texts = [e.text for e in events if isinstance(e, BotUttered)]
+    material = default_knowledge().procedures["H-REISSUE"].materials("lost")[0].text
+    assert texts and material in texts[0]
+    assert SlotSet("certificate", "H") in events and SlotSet("matter", "reissue") in events
+
+
+@pytest.mark.asyncio
+async def test_an_unknown_action_fails_like_a_missing_one_on_an_action_server(in_process):
+    from rasa.shared.exceptions import RasaException
+
+    from rasa_ext.action_call import InProcessActions
+
+    with pytest.raises(RasaException, match="action_that_is_not"):
+        await InProcessActions().request(json={"next_action": "action_that_is_not", "tracker": {}}, method="post")
+
+
+@pytest.mark.asyncio
+async def test_an_action_over_its_budget_ends_the_turn_with_the_phone_hand_off():
+    from rasa.shared.core.events import BotUttered
+
+    from rasa_ext.action_call import within_budget
+    from rasa_ext.replies import hand_off
+
+    async def stuck(*_args: Any) -> list[Any]:
+        await asyncio.sleep(5)
+        return []
+
+    async def quick(*_args: Any) -> list[Any]:
+        return [BotUttered("好的")]
+
+    action = RemoteAction("action_answer_question", None)
+    assert await within_budget(stuck, lambda: 0.05)(action, None, None, None, None) == [BotUttered(hand_off())]
+    assert await within_budget(quick, lambda: 0.05)(action, None, None, None, None) == [BotUttered("好的")]

@@ -63,3 +63,22 @@ def test_a_kept_turn_is_checked_like_any_other_table(tmp_path, store):
     with sqlite3.connect(db) as raw:
         raw.execute("update turns set message = ?", (f"证件 {ZHANG}",))
     assert check.main(["--db", db, "--expect", "turns", str(ids)]) == 1
+
+
+def test_a_tail_said_in_the_run_is_found_in_a_json_cell_with_escaped_chinese(tmp_path, capsys):
+    import json
+
+    files = tmp_path / "cases.yml"
+    files.write_text(f"- {ZHANG}\n- 身份证尾号0235的办好了吗\n", encoding="utf-8")
+    cell = json.dumps({"event": "user", "text": "身份证尾号0235的办好了吗"})
+    assert "\\u5c3e" in cell  # the way the tracker store writes Chinese
+    assert check.main(["--db", database(tmp_path, cell), str(files)]) == 1
+    out = capsys.readouterr().out
+    assert "1 found: 尾号…" in out and "0235" not in out
+
+
+def test_a_masked_tail_and_the_same_digits_elsewhere_pass(tmp_path):
+    files = tmp_path / "cases.yml"
+    files.write_text(f"- {ZHANG}\n- 身份证尾号0235的办好了吗\n", encoding="utf-8")
+    db = database(tmp_path, '{"text": "\\u5c3e\\u53f7****"}', "附件0235页")
+    assert check.main(["--db", db, str(files)]) == 0

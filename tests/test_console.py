@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from bot.answers.checklist import build_checklist
 from bot.answers.render import Answers
+from bot.settings import CONSOLE_PARSE_PATH
 from tests.conftest import SHARED, make_app, make_settings
 
 ZHANG = "330502198503120112"
@@ -61,8 +62,27 @@ def test_login_rejects_wrong_password_and_missing_csrf(app):
                                                "password": "correct horse 1"}).status_code == 403
 
 
-def test_search_and_guide_is_the_bots_text(staff, app):
+def rasa_reading(reader, monkeypatch) -> list[str]:
+    """Answer the console's parse requests as Rasa does (the reader's entities, the relay's secret checked)."""
+    from webapp import deps
+
+    asked: list[str] = []
+
+    def parse(url: str, *, json: dict, headers: dict, timeout: float) -> httpx.Response:
+        assert url.endswith(CONSOLE_PARSE_PATH) and headers["X-Relay-Secret"] == "relay-test-secret"
+        asked.append(json["text"])
+        entities = [e.as_rasa("KnowledgeEntityExtractor") for e in reader.read(json["text"])]
+        return httpx.Response(200, json={"text": json["text"], "entities": entities},
+                              request=httpx.Request("POST", url))
+
+    monkeypatch.setattr(deps.httpx, "post", parse)
+    return asked
+
+
+def test_search_and_guide_is_the_bots_text(staff, app, reader, monkeypatch):
+    asked = rasa_reading(reader, monkeypatch)
     r = staff.get("/console", params={"q": "湖州培训合格证补证"})
+    assert asked == ["湖州培训合格证补证"]
     assert "/console/procedures/H-REISSUE" in r.text or "/console/procedures/P-REISSUE" in r.text
     page = staff.get("/console/procedures/H-RENEW").text
     guide = Answers(app.state.services.kb).procedure(["H-RENEW"], [])
@@ -70,6 +90,11 @@ def test_search_and_guide_is_the_bots_text(staff, app):
     parts = [x for sec in guide.sections for x in (sec.heading, sec.text, *(i.text for i in sec.items)) if x]
     assert parts and [x for x in parts if x not in shown] == []  # the page renders the bot's answer section by section
     assert staff.get("/console/procedures/NOPE").status_code == 404
+
+
+def test_search_without_rasa_still_finds_the_words(staff):
+    r = staff.get("/console", params={"q": "业务手册"})  # no Rasa at the test's address: words only
+    assert r.status_code == 200 and "/console/procedures/H-ADD-SPECIALTY" in r.text
 
 
 def test_guide_page_has_the_checklist_and_copy_buttons_for_it_and_each_phone(staff, app):
@@ -238,16 +263,17 @@ def test_review_queue_groups_wordings_and_a_label_is_stored_and_audited(staff, a
 
 
 def test_a_review_is_checked_at_once_against_the_serving_model(tmp_path, monkeypatch):
-    """With NLU_URL set, the model that serves is asked whether it reads the wording as labelled."""
+    """The model that serves (Rasa's console parse route, with the relay's secret) is asked whether it reads the
+    wording as labelled."""
     from webapp.routers import console_review
 
     def nlu(request: httpx.Request) -> httpx.Response:
-        assert request.url.path == "/model/parse"
+        assert request.url.path == CONSOLE_PARSE_PATH and request.headers["X-Relay-Secret"] == "relay-test-secret"
         return httpx.Response(200, json={"text": "x", "intent": {"name": "greet", "confidence": 0.8}, "entities": []})
 
     real = httpx.AsyncClient
     monkeypatch.setattr(console_review.httpx, "AsyncClient", lambda **kw: real(transport=httpx.MockTransport(nlu), **kw))
-    application = make_app(make_settings(tmp_path, nlu_url="http://nlu.test"))
+    application = make_app(make_settings(tmp_path, rasa_url="http://rasa.test"))
     application.state.services.accounts.create_user(username="staff1", password="correct horse 1")
     client = TestClient(application)
     login(client, "staff1", "correct horse 1")

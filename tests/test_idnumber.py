@@ -126,3 +126,20 @@ def test_seal_keeps_a_partial_number_only_for_the_same_key():
     assert "33050219850312" not in token and not read_id(token).partial
     assert unseal(token, "key-1") == "33050219850312"
     assert unseal(token, "key-2") is None and unseal("not a token", "key-1") is None
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("身份证尾号0235的办好了吗", "身份证尾号****的办好了吗"),
+    ("证件后四位是 1234 我的变更批了没", "证件后四位是 **** 我的变更批了没"),
+    ("后四位：１２３４", "后四位：****"),
+    ("尾号为0 2 3 X", "尾号为****"),
+    ("后6位120112呢", "后6位******呢"),
+])
+def test_the_last_digits_said_after_a_tail_word_are_masked_whole(text, masked):
+    assert mask_text(text) == masked
+    assert mask_data({"text": text, "nested": [text]}) == {"text": masked, "nested": [masked]}
+
+
+@pytest.mark.parametrize("text", ["尾号是什么意思", "后四位怎么填", "2026年11月21日到期", "附件4"])
+def test_a_tail_word_without_digits_and_other_numbers_stay(text):
+    assert mask_text(text) == text

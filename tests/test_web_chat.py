@@ -62,13 +62,40 @@ def test_the_page_is_given_only_the_masked_message_to_store(client):
 
 @pytest.mark.parametrize("body", [
     {"sender": "abc12345", "message": "   "},
-    {"sender": "abc12345", "message": "长" * 2001},
     {"sender": "<script>", "message": "你好"},
     {"message": "你好"},
 ])
 def test_bad_input_gets_a_chinese_422(client, body):
     r = client.post("/api/chat", json=body)
     assert r.status_code == 422 and r.json()["detail"]
+
+
+def test_a_message_over_the_bound_is_refused_in_the_words_every_channel_uses(client):
+    from bot.knowledge.channel import default_channel_phrases
+
+    before = len(client.seen)
+    r = client.post("/api/chat", json={"sender": "abc12345", "message": "长" * 501})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["msg"] == default_channel_phrases().message_too_long(length=501, limit=500)
+    assert len(client.seen) == before  # never relayed
+    assert client.post("/api/chat", json={"sender": "abc12345", "message": "长" * 500}).status_code == 200
+    assert 'maxlength="500"' in client.get("/").text
+
+
+def test_a_body_over_the_bound_is_refused_before_it_is_read(client):
+    big = b'{"sender": "abc12345", "message": "' + b"x" * (65 * 1024) + b'"}'
+    r = client.post("/api/chat", content=big, headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and "太大" in r.json()["detail"]
+
+    def chunks():
+        yield b'{"sender": "abc12345", "message": "'
+        for _ in range(70):
+            yield b"y" * 1024
+        yield b'"}'
+
+    streamed = client.post("/api/chat", content=chunks(), headers={"Content-Type": "application/json"})
+    assert streamed.status_code == 413
+    assert client.post("/api/chat", json={"sender": "abc12345", "message": "你好"}).status_code == 200
 
 
 def test_rasa_down_is_a_503_in_chinese(client):

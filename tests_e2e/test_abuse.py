@@ -67,6 +67,17 @@ def stored_rows(sender: str) -> list[str]:
         return [row[0] for row in db.execute("select data from events where sender_id = ?", (sender,))]
 
 
+def strings_in(value: object) -> list[str]:
+    """Return every string inside a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings_in(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings_in(v)]
+    return []
+
+
 def holds(rows: list[str], number: str) -> bool:
     """Say whether stored rows hold a number: read by the reader, or its digits with separators dropped."""
     text = "\n".join(rows)
@@ -94,6 +105,20 @@ def test_a_number_split_over_two_messages_is_read_and_masked_in_both():
     assert "审核中" in second
     rows = stored_rows(sender)
     assert not holds(rows, ZHANG) and "19850312" not in "".join(rows)
+
+
+@pytest.mark.skipif(not TRACKER_DB, reason="needs the tracker store of the running servers (scripts/e2e.sh)")
+def test_the_last_digits_said_after_a_tail_word_are_masked_in_the_store_and_the_page():
+    sender = fresh()
+    say(sender, "身份证尾号0235的办好了吗", browser="198.51.100.12")
+    say(sender, "证件后四位是 1234 我的变更批了没", browser="198.51.100.12")
+    texts = [json.loads(row).get("text") or "" for row in stored_rows(sender)]
+    assert "身份证尾号****的办好了吗" in texts and "证件后四位是 **** 我的变更批了没" in texts
+    strings = [s for row in stored_rows(sender) for s in strings_in(json.loads(row))]  # not the timestamps' digits
+    assert strings and not any(tail in s for s in strings for tail in ("0235", "1234"))
+    status, headers, _ = http(WEB + "/api/chat", json.dumps({"sender": fresh(), "message": "我的尾号是0235"}).encode(),
+                              {"Content-Type": "application/json"})
+    assert status == 200 and urllib.parse.unquote(headers["x-masked-message"]) == "我的尾号是****"
 
 
 def test_twenty_wrong_names_from_twenty_conversations_then_the_right_one_is_refused():

@@ -92,6 +92,28 @@ def test_a_locked_id_is_locked_on_every_server():
     assert "暂停" in refused and "补正" not in refused
 
 
+def test_one_address_meets_one_rate_limit_over_both_servers():
+    """Messages relayed for one browser address count in the shared database, whichever server takes them."""
+    from bot.knowledge.channel import default_channel_phrases
+
+    headers = {"Content-Type": "application/json", "X-Relay-Secret": os.environ["RELAY_SECRET"],
+               "X-Client-Address": f"203.0.113.{uuid.uuid4().int % 200 + 20}"}
+    limit = int(os.environ["MESSAGES_PER_CLIENT"])
+
+    def relayed(server: str) -> str:
+        body = json.dumps({"sender": f"rate-{uuid.uuid4().hex[:8]}", "message": "湖州市监理协会电话"}).encode()
+        req = urllib.request.Request(server + "/webhooks/rest/webhook", data=body, headers=headers)
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return "\n".join(m.get("text") or "" for m in json.loads(r.read()))
+
+    window = 60  # MESSAGE_WINDOW_SECONDS: start at the beginning of a window, so that all count in one
+    if time.time() % window > window / 2:
+        time.sleep(window - time.time() % window + 0.2)
+    replies = [relayed(A if n % 2 else B) for n in range(limit + 1)]
+    too_fast = default_channel_phrases().too_fast
+    assert all(too_fast not in reply for reply in replies[:limit]) and replies[limit] == too_fast
+
+
 def test_killing_one_server_mid_conversation_loses_nothing():
     kb = default_knowledge()
     sender = f"kill-{uuid.uuid4().hex[:8]}"

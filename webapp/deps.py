@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
+import httpx
 from fastapi import Depends, Form, HTTPException, Request
 from sqlalchemy.engine import Engine
 
@@ -18,10 +20,11 @@ from bot.dialogue.questions import Questions
 from bot.feedback.queue import ReviewQueue
 from bot.feedback.stats import Dashboard
 from bot.knowledge.base import KnowledgeBase
-from bot.language.entities import EntityReader
-from bot.settings import Settings
+from bot.settings import CONSOLE_PARSE_PATH, RELAY_SECRET_HEADER, Settings
 from bot.staff.accounts import LoginThrottle, StaffAccounts, StaffPublic
 from bot.staff.audit import AuditLog
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -31,7 +34,6 @@ class AppState:
     settings: Settings
     engine: Engine
     kb: KnowledgeBase
-    reader: EntityReader
     questions: Questions
     answers: Answers
     store: StatusStore
@@ -42,6 +44,18 @@ class AppState:
     turns: TurnLog
     review: ReviewQueue
     dashboard: Dashboard
+
+    def entities_of(self, text: str) -> list[dict[str, Any]]:
+        """Return the entities the serving model reads in a text, asked of Rasa's console parse route (so the web
+        app loads no reader, jieba or spaCy); none when Rasa cannot be asked (the search then matches words)."""
+        try:
+            reply = httpx.post(f"{self.settings.rasa_url}{CONSOLE_PARSE_PATH}", json={"text": text}, timeout=5,
+                               headers={RELAY_SECRET_HEADER: self.settings.relay_secret})
+            reply.raise_for_status()
+            return [e for e in reply.json().get("entities") or [] if isinstance(e, dict)]
+        except (httpx.HTTPError, ValueError) as exc:
+            logger.warning("could not ask Rasa how it reads a console search: %s", exc)
+            return []
 
 
 def get_state(request: Request) -> AppState:

@@ -21,12 +21,11 @@ from bot.dialogue.questions import Questions
 from bot.feedback.queue import ReviewQueue
 from bot.feedback.stats import Dashboard
 from bot.knowledge.base import default_knowledge
-from bot.knowledge.lexicon import default_lexicon
-from bot.language.entities import EntityReader
 from bot.settings import Settings, get_settings
 from bot.staff.accounts import LoginThrottle, StaffAccounts
 from bot.staff.audit import AuditLog
 from webapp.deps import AppState, LoginRequired
+from webapp.limits import BoundedBodies
 from webapp.routers import (
     chat,
     checklists,
@@ -74,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     kb = default_knowledge()
     app = FastAPI(title="监理工程师证书办事助手", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.services = AppState(
-        settings=settings, engine=engine, kb=kb, reader=EntityReader(kb, default_lexicon()), questions=Questions(kb),
+        settings=settings, engine=engine, kb=kb, questions=Questions(kb),
         answers=Answers(kb),
         store=StatusStore(engine, settings.id_hash_key),
         accounts=StaffAccounts(engine, session_lifetime=settings.session_lifetime),
@@ -86,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         review=ReviewQueue(engine, min_confidence=settings.review_min_confidence),
         dashboard=Dashboard(engine),
     )
+    app.add_middleware(BoundedBodies, max_bytes=settings.max_request_bytes,
+                       larger={"/console/import": console_import.MAX_UPLOAD + 64 * 1024})  # the form around the file
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret, session_cookie="jl_console",
                        same_site="strict", https_only=settings.cookies_secure,
                        max_age=int(settings.session_lifetime.total_seconds()))

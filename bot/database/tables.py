@@ -164,3 +164,13 @@ class Review(Base):
     model_right = Column(Boolean)  # whether the model checked last reads it as labelled; None: not checked
     checked_model = Column(String(64))  # which model that was (a fingerprint, or "live" for the serving one)
     checked_at = Column(DateTime(timezone=True))
+
+
+class MessageCount(Base):
+    """How many messages one sender or client sent in one window of time (the channels' rate limits)."""
+
+    __tablename__ = "message_counts"
+
+    subject = Column(String(160), primary_key=True)
+    window = Column(Integer, primary_key=True)  # the window's number: its start in seconds // its length
+    count = Column(Integer, nullable=False)

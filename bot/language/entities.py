@@ -10,9 +10,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lexicon import Lexicon, WordPair
@@ -21,6 +19,10 @@ from bot.language.dates import DateMention, DateReader
 from bot.language.matcher import Match, TermMatcher
 from bot.language.text import Normalised, Normaliser, chinese_number
 from bot.rules import idnumber
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 # Entity names (Rasa entities and slots use the same names).
 CERTIFICATE = "certificate"

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import jieba
-from pypinyin import Style, lazy_pinyin
 
 from bot.knowledge.lexicon import Typos
 
@@ -68,6 +67,8 @@ def _syllables(text: str) -> tuple[str, ...]:
 
 def _pinyin_per_char(text: str) -> list[str]:
     """Return pinyin per character, reading Han characters in context (重新 = chong xin)."""
+    from pypinyin import Style, lazy_pinyin  # its dictionaries (~50 MB) only where messages are read
+
     # pypinyin documents a list returned by `errors` (one item per character); its stub allows only str.
     out = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))  # type: ignore[arg-type,return-value]
     if len(out) == len(text):

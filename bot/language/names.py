@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cached_property
 
 import jieba.posseg
-from pypinyin import Style, lazy_pinyin
 
 from bot.knowledge.lexicon import Names
 from bot.language.text import simplify
@@ -25,6 +25,9 @@ SHORTEST_NAME, LONGEST_NAME = 2, 4
 
 
 def _sound(word: str) -> str:
+    """Return a word's toneless pinyin (pypinyin's dictionaries load on the first call, not with this module)."""
+    from pypinyin import Style, lazy_pinyin
+
     return " ".join(lazy_pinyin(word, style=Style.NORMAL))
 
 
@@ -39,10 +42,15 @@ class NameReader:
         self.id_labels = sorted(names.id_labels, key=len, reverse=True)
         # The words of our domain ("延续", "进度") and their sound-alikes ("补正" for 补证) are never a name.
         self.terms = {w for w in terms if SHORTEST_NAME <= len(w) <= LONGEST_NAME and _HAN_WORD.match(w)}
-        self.term_sounds = {_sound(w) for w in self.terms}
         labels = "|".join(map(re.escape, sorted(names.name_labels, key=len, reverse=True)))
         self._after_label = re.compile(rf"(?:{labels})\s*[:：]?\s*([\u4e00-\u9fff·]{{2,}})")
         self._label_prefix = re.compile(rf"^(?:{labels})\s*[:：]?\s*")
+
+
+    @cached_property
+    def term_sounds(self) -> frozenset[str]:
+        """Return how the words of our domain sound (worked out on the first name read beside an ID number)."""
+        return frozenset(_sound(w) for w in self.terms)
 
     def is_name(self, word: str) -> bool:
         """Say whether a word can be a person's name: a surname, then one or two characters (two or three after a

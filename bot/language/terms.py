@@ -6,15 +6,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jieba
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lexicon import Lexicon
 from bot.language.matcher import Entry
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 USER_DICT_FREQ = 200000
 
@@ -184,7 +186,13 @@ def write_user_dictionary(words: list[str], path: Path) -> Path:
 
 
 def build_pipeline(words: list[str]) -> Language:
-    """Return a blank Chinese spaCy pipeline segmenting with jieba, the domain words kept whole."""
+    """Return a blank Chinese spaCy pipeline segmenting with jieba, the domain words kept whole.
+
+    spaCy is imported here, not with this module: the processes that only name words (the action server's name
+    reader, the web app's pages) never load it.
+    """
+    import spacy
+
     for word in words:
         jieba.add_word(word, freq=USER_DICT_FREQ)
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})

@@ -19,6 +19,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 
 from bot.knowledge.labels import default_labels
+from bot.knowledge.lexicon import default_lexicon
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -37,6 +38,8 @@ RUN = re.compile(rf"(?<![0-9A-Za-z])[0-9](?:{GAP}[0-9])*(?:{GAP}[Xx])?(?![0-9A-Z
 DATE = re.compile(rf"(?:19|20)[0-9]{{2}}{SEPARATOR}[0-9]{{1,2}}{SEPARATOR}[0-9]{{1,2}}")
 SEPARATORS = re.compile(SEPARATOR)
 ANY_DIGIT = re.compile(r"[0-9\uff10-\uff19]")
+# The digits said after a tail word ("尾号0235", "后四位是 1234"): at most a few characters between them.
+TAIL_DIGITS = rf"[^0-9]{{0,4}}?([0-9](?:{GAP}[0-9])*(?:{GAP}[Xx])?)"
 PROVINCES = frozenset({"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
                        "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
                        "65", "71", "81", "82", "83"})
@@ -168,22 +171,41 @@ def mask_id(number: str) -> str:
     return compact[:3] + "*" * (len(compact) - 5) + compact[-2:]
 
 
+@lru_cache(maxsize=1)
+def _tails() -> re.Pattern[str]:
+    """Return the pattern of a tail word of knowledge/lexicon/facts.yml (id_tail) and the digits after it."""
+    words = sorted(default_lexicon().facts.id_tail, key=len, reverse=True)
+    return re.compile(f"(?:{'|'.join(map(re.escape, words))}){TAIL_DIGITS}")
+
+
+def tail_spans(text: str) -> list[tuple[int, int]]:
+    """Return where the last digits of an ID number are written after a tail word ("尾号0235"), text folded."""
+    return [m.span(1) for m in _tails().finditer(normalize(text))]
+
+
 def mask_text(text: str) -> str:
-    """Return text with every whole or partial ID number masked, however it was written."""
+    """Return text with every whole or partial ID number, and every tail of one, masked, however it was written.
+
+    A whole or partial number keeps its first 3 (and a whole one its last 2) characters; the digits said
+    after a tail word ("尾号0235") are all masked.
+    """
     if not ANY_DIGIT.search(text):
         return text
     folded = normalize(text)
-    spans = sorted([(m.start(), m.end()) for m in WHOLE.finditer(folded)]
-                   + [(m.start(), m.end()) for m in _runs(folded) if len(clean(m.group())) >= MIN_PARTIAL])
-    merged: list[list[int]] = []
-    for start, end in spans:
+    spans = sorted([(m.start(), m.end(), False) for m in WHOLE.finditer(folded)]
+                   + [(m.start(), m.end(), False) for m in _runs(folded) if len(clean(m.group())) >= MIN_PARTIAL]
+                   + [(start, end, True) for start, end in tail_spans(folded)])
+    merged: list[tuple[int, int, bool]] = []
+    for start, end, tail in spans:
         if merged and start < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
+            first, last_end, was_tail = merged[-1]
+            merged[-1] = (first, max(last_end, end), was_tail or tail)
         else:
-            merged.append([start, end])
+            merged.append((start, end, tail))
     out, last = [], 0
-    for start, end in merged:
-        out += [text[last:start], mask_id(folded[start:end])]
+    for start, end, tail in merged:
+        written = folded[start:end]
+        out += [text[last:start], "*" * len(clean(written)) if tail else mask_id(written)]
         last = end
     return "".join(out) + text[last:]
 

@@ -20,7 +20,7 @@ def home(request: Request, user: CurrentUser, state: State, q: str = "") -> Resp
     results = []
     q = q.strip()[:200]
     if q:
-        parse = Parse.from_entities([e.as_rasa("console") for e in state.reader.read(q)])
+        parse = Parse.from_entities(state.entities_of(q))
         decision = state.questions.decide(parse, Context())
         codes = list(decision.codes)
         for proc in state.kb.procedures.values():

@@ -2,7 +2,8 @@
 
 The queue holds unanswered questions, replies rated 没用, turns understood with low confidence and abandoned
 clarifications, grouped by similar wording (masked). A review is stored and audited; when the NLU server runs
-(NLU_URL), the model that is serving is asked at once whether it already reads the wording as labelled.
+the model that is serving (Rasa, on its console parse route) is asked at once whether it already reads the wording
+as labelled.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.dialogue.questions import Context
 from bot.feedback.labels import LABEL_NAMES, PROCEDURE, Label, LabelError, aspect_names, reads_as
 from bot.feedback.queue import FREQUENT, NEWEST, RATING_REASON_NAMES, REASON_NAMES, QueueGroup, ReviewPublic
 from bot.language.parse import Parse
+from bot.settings import CONSOLE_PARSE_PATH, RELAY_SECRET_HEADER
 from webapp.deps import AppState, CsrfChecked, CurrentUser, State
 from webapp.routers.console_common import page
 
@@ -33,7 +35,7 @@ ANSWER_KIND_NAMES = {
 
 def reading_of(state: AppState, text: str) -> str:
     """Return what the knowledge base's entity reader finds in a wording, in words staff read."""
-    parse = Parse.from_entities([e.as_rasa("console") for e in state.reader.read(text)])
+    parse = Parse.from_entities(state.entities_of(text))
     kb, names = state.kb, aspect_names(state.kb)
     parts = [kb.certificates[c].short for c in parse.certificates if c in kb.certificates]
     parts += [kb.matters[m].name for m in [*parse.matters, *([parse.matter_hint] if parse.matter_hint else [])]
@@ -49,7 +51,7 @@ def missing_matter(state: AppState, review: ReviewPublic) -> str | None:
     if review.label.kind != PROCEDURE or code not in state.kb.procedures:
         return None
     proc = state.kb.procedures[code]
-    parse = Parse.from_entities([e.as_rasa("console") for e in state.reader.read(review.wording)])
+    parse = Parse.from_entities(state.entities_of(review.wording))
     d = state.questions.decide(parse, Context())
     if code in d.codes or parse.matter_hint == proc.matter or proc.matter in parse.matters:
         return None
@@ -57,20 +59,20 @@ def missing_matter(state: AppState, review: ReviewPublic) -> str | None:
 
 
 async def check_live(state: AppState, reviews: list[ReviewPublic]) -> None:
-    """Ask the serving model (the NLU server) whether it reads each reviewed wording as labelled."""
-    if not state.settings.nlu_url:
-        return
+    """Ask the serving model (Rasa's parse route for the console) whether it reads each reviewed wording as
+    labelled."""
+    headers = {RELAY_SECRET_HEADER: state.settings.relay_secret}
     try:
-        async with httpx.AsyncClient(timeout=5) as client:
+        async with httpx.AsyncClient(timeout=5, headers=headers) as client:
             for review in reviews:
                 if review.intent is None:
                     continue
-                reply = await client.post(f"{state.settings.nlu_url.rstrip('/')}/model/parse", json={"text": review.wording})
+                reply = await client.post(f"{state.settings.rasa_url}{CONSOLE_PARSE_PATH}", json={"text": review.wording})
                 reply.raise_for_status()
                 right = reads_as(review.label, state.kb, state.questions, reply.json())
                 state.review.record_check(review.id, right=right, model=LIVE_MODEL)
     except (httpx.HTTPError, ValueError) as exc:
-        logger.warning("could not ask the NLU server about reviewed wordings: %s", exc)
+        logger.warning("could not ask Rasa how it reads reviewed wordings: %s", exc)
 
 
 def _group_view(state: AppState, group: QueueGroup) -> dict[str, Any]:
@@ -101,7 +103,7 @@ def _page(request: Request, user: Any, state: AppState, *, order: str, error: st
                 reviewed=[_review_view(state, r) for r in reviewed],
                 awaiting=sum(r.awaiting_training for r in state.review.trainable()),
                 procedures=by_certificate, aspects=aspect_names(state.kb), label_names=LABEL_NAMES,
-                live=bool(state.settings.nlu_url))
+                live=True)
 
 
 @router.get("/review", response_class=HTMLResponse)
