@@ -43,7 +43,8 @@ def build_services(kb: KnowledgeBase, lexicon: Lexicon, store: StatusStore, sett
     """Wire the services around one knowledge base, lexicon and status store, with the settings' limits."""
     answers = Answers(kb, WorkCalendar(kb.holidays))
     guard = LookupGuard(store.engine, max_failures=settings.max_status_attempts, window=settings.lookup_window,
-                        max_client_failures=settings.max_client_failures)
+                        max_client_failures=settings.max_client_failures,
+                        unlimited_clients=frozenset(settings.unlimited_clients))
     fixed = settings.today
     names = NameReader(lexicon.names, dictionary_words(kb, lexicon))
     return Services(

@@ -95,7 +95,10 @@ class Settings(BaseSettings):
         default=60, ge=1, description="messages one address (or WeChat user) may send per window, over all its conversations")
     message_window_seconds: int = Field(default=60, ge=1)
     unlimited_clients: list[str] = Field(
-        default=[], description="clients (as the channels name them, e.g. rest:127.0.0.1) not rate-limited")
+        default=["rest:127.0.0.1"],
+        description="clients (as the channels name them) neither rate-limited nor counted for failed look-ups: by "
+                    "default the machine's own REST callers (the web relay names each browser instead); every ID "
+                    "number's failed look-ups are still counted")
     parse_seconds: float = Field(default=5.0, gt=0, description="a message not understood by then gets the phone hand-off")
     action_seconds: float = Field(default=5.0, gt=0, description="an action not done by then gets the phone hand-off")
     stop_seconds: float = Field(default=3.0, gt=0, description="a server asked to stop finishes its turns this long at most")

@@ -31,7 +31,8 @@ for _ in $(seq 1 300); do
 done
 grep -q "assistant ready" "$work/serve.log" || { cat "$work/serve.log"; echo "assistant not ready"; exit 1; }
 # The evaluation sets: the development set at 100%, the applicants'-style set at 95% overall and 90% in every
-# category, our own held-out set (written apart from the team's data) at 90%. Reports: results/eval/.
+# category, our own held-out sets (written apart from the team's data) at 90% (A) and 95% (D, scored 79% at first
+# read before issue 17's work; docs/heldout.md). Reports: results/eval/.
 mkdir -p results/eval
 evaluate() {  # evaluate NAME CASES MIN_RATE MIN_CATEGORY
   .venv/bin/python "$SHARED/eval/run_eval.py" "$2" --url "$RASA_URL" --quiet --min-rate 0 --report "results/eval/$1.json" \
@@ -42,9 +43,10 @@ evaluate() {  # evaluate NAME CASES MIN_RATE MIN_CATEGORY
 evaluate dev "$SHARED/eval/dev_cases.yml" "${DEV_MIN_RATE:-1.0}" 0
 evaluate robust "$SHARED/eval/robust_cases.yml" 0.95 0.90
 evaluate heldout_a tests/data/heldout_a.yml 0.90 0
+evaluate heldout_d tests/data/heldout_d.yml 0.95 0
 # Channels and abuse against the running servers: WeChat, the chat page in headless Chromium, the limits.
 .venv/bin/python -m pytest -q tests_e2e || { status=$?; tail -n 40 "$work/serve.log"; exit $status; }
 # Nothing the conversations above held may have left an ID number, in any written form, in any table.
 PYTHONPATH=. .venv/bin/python scripts/check_stored_ids.py --db "$TRACKER_DB" --db "$DATABASE_URL" --expect turns --expect reviews \
-  "$SHARED/eval/applications.csv" "$SHARED/eval/dev_cases.yml" "$SHARED/eval/robust_cases.yml" tests/data/heldout_a.yml \
+  "$SHARED/eval/applications.csv" "$SHARED/eval/dev_cases.yml" "$SHARED/eval/robust_cases.yml" tests/data/heldout_a.yml tests/data/heldout_d.yml \
   tests_e2e/test_abuse.py tests_e2e/test_conversations.py

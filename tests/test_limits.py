@@ -53,3 +53,16 @@ def test_failures_expire_with_the_window_and_locks_are_listed_and_lifted(guard, 
 def test_client_key_prefers_what_the_channel_vouched_for():
     assert client_key({"client": "wechat:o123"}, "s1") == "wechat:o123"
     assert client_key(None, "s1") == client_key({"client": ""}, "s1") == "sender:s1"
+
+
+def test_the_machines_own_callers_are_not_counted_but_each_id_number_still_is(store):
+    guard = LookupGuard(store.engine, max_failures=2, window=timedelta(minutes=15), max_client_failures=2,
+                        unlimited_clients=frozenset({"rest:127.0.0.1"}))
+    for n in range(3):
+        guard.record_failure(id_hash=f"h{n}", client="rest:127.0.0.1")
+    assert not guard.blocked(id_hash="other", client="rest:127.0.0.1")
+    guard.record_failure(id_hash="h0", client="rest:127.0.0.1")
+    assert guard.blocked(id_hash="h0", client="rest:127.0.0.1")  # that number has used up its failures
+    for n in range(2):
+        guard.record_failure(id_hash=f"g{n}", client="web:192.0.2.9")
+    assert guard.blocked(id_hash="new", client="web:192.0.2.9")

@@ -31,19 +31,23 @@ class LookupGuard:
     """Say whether an ID number or a client may still look up, and count their failures."""
 
     def __init__(self, engine: Engine, *, max_failures: int, window: timedelta,
-                 now: Callable[[], datetime] = utc_now, max_client_failures: int | None = None) -> None:
+                 now: Callable[[], datetime] = utc_now, max_client_failures: int | None = None,
+                 unlimited_clients: frozenset[str] = frozenset()) -> None:
         self.counter = FailureCounter(engine, purpose=PURPOSE, window=window, now=now)
         self.limits = {BY_ID: max_failures, BY_CLIENT: max_client_failures or max_failures}
+        self.unlimited_clients = unlimited_clients  # the machine's own callers; each ID number is still counted
 
     def blocked(self, *, id_hash: str | None, client: str) -> bool:
         """Say whether the ID number or the client has used up its failures within the window."""
-        if self.counter.count(scope=BY_CLIENT, subject=client) >= self.limits[BY_CLIENT]:
+        if client not in self.unlimited_clients and \
+                self.counter.count(scope=BY_CLIENT, subject=client) >= self.limits[BY_CLIENT]:
             return True
         return bool(id_hash) and self.counter.count(scope=BY_ID, subject=id_hash or "") >= self.limits[BY_ID]
 
     def record_failure(self, *, id_hash: str | None, client: str) -> None:
         """Count one failed look-up against the client and, when known, the ID number."""
-        self.counter.add(scope=BY_CLIENT, subject=client)
+        if client not in self.unlimited_clients:
+            self.counter.add(scope=BY_CLIENT, subject=client)
         if id_hash:
             self.counter.add(scope=BY_ID, subject=id_hash)
 
