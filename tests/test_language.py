@@ -347,3 +347,8 @@ def test_a_phrasing_found_by_sound_must_cover_whole_words(reader):
 def test_a_request_word_right_after_a_labelled_name_is_not_part_of_it(names):
     text = f"我替我妈周红查一下，她身份证{ID}，延续怎么还没办好"
     assert names.find(text, id_spans(text)) == "周红"
+
+
+def test_a_word_that_is_no_name_after_a_label_is_not_cut_into_one(names):
+    text = f"我是单位人事，帮同事孙莉莉查一下，身份证{ID}"
+    assert names.find(text, id_spans(text)) == "孙莉莉"

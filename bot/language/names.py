@@ -105,8 +105,8 @@ class NameReader:
         if words and self.is_name(words[0]):
             return words[0]
         # jieba joined the name to the word after it ("周红查 | 一下"): the longest name the run starts with, unless a
-        # word of ours does ("国家注册" is no 国家注…)
-        if any(run.startswith(w) for w in self.terms if len(w) > SHORTEST_NAME):
+        # word of ours or a word that is no name does ("国家注册" is no 国家注…, "单位人事" no 单位人)
+        if any(run.startswith(w) for w in self.terms | self.not_names if len(w) >= SHORTEST_NAME):
             return None
         return next((run[:n] for n in (3, 2) if self.is_name(run[:n])), None)
 
@@ -120,8 +120,17 @@ class NameReader:
         return None
 
     def _tagged(self, text: str) -> str | None:
-        """Return the first word jieba tags as a person's name that is one."""
-        return next((w.word for w in jieba.posseg.cut(text) if w.flag in PERSON_TAGS and self.is_name(w.word)), None)
+        """Return the first word jieba tags as a person's name that is one, with a surname jieba cut off before it
+        ("孙 | 莉莉")."""
+        words = list(jieba.posseg.cut(text))
+        for before, w in zip([None, *words], words, strict=False):
+            if w.flag not in PERSON_TAGS:
+                continue
+            if before is not None and len(before.word) == 1 and self.is_name(before.word + w.word):
+                return before.word + w.word
+            if self.is_name(w.word):
+                return w.word
+        return None
 
     def find(self, text: str, id_spans: list[tuple[int, int]] | None = None, *, alone: bool = False) -> str | None:
         """Return the name in a message; `alone` (the name was asked for) also takes a message that is only a name."""
