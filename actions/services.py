@@ -19,7 +19,7 @@ from bot.dialogue.status import StatusLookup
 from bot.knowledge.base import KnowledgeBase, default_knowledge
 from bot.knowledge.lexicon import Lexicon, default_lexicon
 from bot.language.names import NameReader
-from bot.language.terms import dictionary_words
+from bot.language.terms import dictionary_words, matter_words
 from bot.rules.workdays import WorkCalendar
 from bot.settings import Settings, get_settings
 
@@ -46,7 +46,7 @@ def build_services(kb: KnowledgeBase, lexicon: Lexicon, store: StatusStore, sett
                         max_client_failures=settings.max_client_failures,
                         unlimited_clients=frozenset(settings.unlimited_clients))
     fixed = settings.today
-    names = NameReader(lexicon.names, dictionary_words(kb, lexicon))
+    names = NameReader(lexicon.names, dictionary_words(kb, lexicon), matter_words(kb, lexicon))
     return Services(
         kb=kb, answers=answers, questions=QuestionAnswerer(kb, answers),
         status=StatusLookup(kb, store, answers, names, guard, settings.id_hash_key),

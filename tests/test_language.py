@@ -256,7 +256,7 @@ ID = "330502198503120112"
 
 @pytest.fixture(scope="module")
 def names(kb, lexicon):
-    return NameReader(lexicon.names, t.dictionary_words(kb, lexicon))
+    return NameReader(lexicon.names, t.dictionary_words(kb, lexicon), t.matter_words(kb, lexicon))
 
 
 def id_spans(text: str) -> list[tuple[int, int]]:
@@ -347,6 +347,14 @@ def test_a_phrasing_found_by_sound_must_cover_whole_words(reader):
 def test_a_request_word_right_after_a_labelled_name_is_not_part_of_it(names):
     text = f"我替我妈周红查一下，她身份证{ID}，延续怎么还没办好"
     assert names.find(text, id_spans(text)) == "周红"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    (f"查下进度 晨曦{ID}", "晨曦"), (f"身份证号是{ID}然后名字叫彩虹看看办到哪了", "彩虹"), (f"查下黄河{ID}的进度", "黄河"),
+    (f"呃我叫晓月啊身份证是{ID}", "晓月"), (f"ID {ID} name 建华 check 一下", "建华"),
+])
+def test_where_a_name_is_expected_a_word_with_a_names_shape_is_one(names, text, name):
+    assert names.find(text, id_spans(text)) == name
 
 
 def test_a_word_that_is_no_name_after_a_label_is_not_cut_into_one(names):

@@ -379,7 +379,7 @@ def test_nothing_understood(talk):
 
 
 # ---------------------------------------------------------------------------------------------- third parties, English
-@pytest.mark.parametrize("text", ["我是公司HR，帮同事问下湖州证 renew 要带什么 documents",
+@pytest.mark.parametrize("text", ["我是公司HR，帮同事问下湖州证 renew 需要哪些 documents",
                                   "帮我老公问问，他湖州的培训合格证延续要准备啥",
                                   "我是代办的，湖州市培训合格证延续需要什么材料"])
 def test_third_parties_and_english_words(talk, kb, text):

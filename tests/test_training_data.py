@@ -152,8 +152,8 @@ def test_traditional_and_english_forms(generator):
 
 def test_an_english_word_stands_for_the_word_it_replaces(generator):
     for _ in range(20):
-        english = generator.english("延续要带什么材料")
-        assert english in ("renew要带什么材料", "延续要带什么documents")
+        english = generator.english("延续需要交哪些材料")
+        assert english in ("renew需要交哪些材料", "延续需要交哪些documents")
 
 
 def test_the_generated_data_holds_roughened_forms():

@@ -34,14 +34,16 @@ def _sound(word: str) -> str:
 class NameReader:
     """Tell a person's name from the words around it, with the lexicon's surnames and jieba's tagger."""
 
-    def __init__(self, names: Names, terms: Iterable[str] = ()) -> None:
+    def __init__(self, names: Names, terms: Iterable[str] = (), sounding: Iterable[str] = ()) -> None:
         self.surnames = set(names.surnames)
         self.not_names = set(names.not_names)
         self.not_in_names = set(names.not_in_names)
         self.self_words = tuple(names.self_words)
         self.id_labels = sorted(names.id_labels, key=len, reverse=True)
-        # The words of our domain ("延续", "进度") and their sound-alikes ("补正" for 补证) are never a name.
+        # The words of our domain ("延续", "进度") are never a name, nor the sound-alikes of the words people write
+        # beside an ID number (`sounding`: "补正" for 补证); a name may sound like a rarer word ("建华", 简化).
         self.terms = {w for w in terms if SHORTEST_NAME <= len(w) <= LONGEST_NAME and _HAN_WORD.match(w)}
+        self.sounding = {w for w in sounding if SHORTEST_NAME <= len(w) <= LONGEST_NAME and _HAN_WORD.match(w)}
         labels = "|".join(map(re.escape, sorted(names.name_labels, key=len, reverse=True)))
         self._after_label = re.compile(rf"(?:{labels})\s*[:：]?\s*([\u4e00-\u9fff·]{{2,}})")
         self._label_prefix = re.compile(rf"^(?:{labels})\s*[:：]?\s*")
@@ -49,8 +51,8 @@ class NameReader:
 
     @cached_property
     def term_sounds(self) -> frozenset[str]:
-        """Return how the words of our domain sound (worked out on the first name read beside an ID number)."""
-        return frozenset(_sound(w) for w in self.terms)
+        """Return how the words people write beside an ID number sound (worked out on first use)."""
+        return frozenset(_sound(w) for w in self.sounding)
 
     def is_name(self, word: str) -> bool:
         """Say whether a word can be a person's name: a surname, then one or two characters (two or three after a
@@ -92,31 +94,36 @@ class NameReader:
             word = run.group(0)
             if self.looks_like_name(word):
                 return word  # the whole run, standing alone beside the number
-            name = edge(word)
+            name = edge(word, expected=True)
             if name:
                 return name
         return None
 
-    def _leading(self, run: str) -> str | None:
-        """Return the name a run of characters starts with, cut where jieba ends the name."""
+    def _leading(self, run: str, *, expected: bool = False) -> str | None:
+        """Return the name a run of characters starts with, cut where jieba ends the name; where a name is expected
+        (after a label, beside the ID number) jieba's first word with a name's shape is one ("名字叫光明…")."""
         words = [w.word for w in jieba.posseg.cut(run)]
-        if len(words) >= 2 and (len(words[0]) == 1 or words[0] in self.surnames) and self.is_name(words[0] + words[1]):
+        fits = (lambda w: self.is_name(w) or self.looks_like_name(w)) if expected else self.is_name
+        if len(words) >= 2 and (len(words[0]) == 1 or words[0] in self.surnames) and fits(words[0] + words[1]):
             return words[0] + words[1]
-        if words and self.is_name(words[0]):
+        if words and fits(words[0]):
             return words[0]
         # jieba joined the name to the word after it ("周红查 | 一下"): the longest name the run starts with, unless a
         # word of ours or a word that is no name does ("国家注册" is no 国家注…, "单位人事" no 单位人)
         if any(run.startswith(w) for w in self.terms | self.not_names if len(w) >= SHORTEST_NAME):
             return None
-        return next((run[:n] for n in (3, 2) if self.is_name(run[:n])), None)
+        return next((run[:n] for n in (3, 2) if fits(run[:n])), None)
 
-    def _trailing(self, run: str) -> str | None:
-        """Return the name a run of characters ends with (jieba's last word, or the last two or three)."""
+    def _trailing(self, run: str, *, expected: bool = False) -> str | None:
+        """Return the name a run of characters ends with (jieba's last word, or the last two or three); where a name
+        is expected (right before the ID number) jieba's last word with a name's shape is one ("查下长江")."""
         words = [w.word for w in jieba.posseg.cut(run)]
         if words and self.is_name(words[-1]):
             return words[-1]
         if len(words) >= 2 and len(words[-2]) == 1 and self.is_name(words[-2] + words[-1]):
             return words[-2] + words[-1]
+        if expected and words and self.looks_like_name(words[-1]):
+            return words[-1]
         return None
 
     def _tagged(self, text: str) -> str | None:
@@ -136,7 +143,7 @@ class NameReader:
         """Return the name in a message; `alone` (the name was asked for) also takes a message that is only a name."""
         text = simplify(text)
         for m in self._after_label.finditer(text):
-            name = self._leading(m.group(1))
+            name = self._leading(m.group(1), expected=True)
             if name:
                 return name
         runs = [(m.start(), m.end(), m.group(0)) for m in _HAN_RUN.finditer(text)]
@@ -156,6 +163,7 @@ class NameReader:
                 return name
         if alone:
             bare = self._label_prefix.sub("", text.strip(" 。.!！"))
-            if self.is_name(bare):
+            if self.is_name(bare) or self.looks_like_name(bare):
                 return bare
         return None
+

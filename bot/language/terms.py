@@ -178,6 +178,12 @@ def dictionary_words(kb: KnowledgeBase, lexicon: Lexicon) -> list[str]:
     return sorted((w for w in words if w and " " not in w.strip() and len(w) > 1), key=lambda w: (-len(w), w))
 
 
+def matter_words(kb: KnowledgeBase, lexicon: Lexicon) -> list[str]:
+    """Return the words that name or hint at a matter (the words people most often mistype)."""
+    return sorted({a for m in kb.matters.values() for a in m.aliases} |
+                  {w for words in lexicon.hints.matter_hints.values() for w in words})
+
+
 def write_user_dictionary(words: list[str], path: Path) -> Path:
     """Write jieba's user dictionary (one 'word freq' a line)."""
     path.parent.mkdir(parents=True, exist_ok=True)
