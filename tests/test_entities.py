@@ -343,3 +343,13 @@ def test_a_message_telling_only_what_was_handed_in_asks_what_comes_next(reader):
 
 def test_a_validity_said_to_be_past_is_expired(reader):
     assert _named(reader, "注册证书有效期都过了还能延续吗", "validity") == ["expired"]
+
+
+def test_a_place_right_before_a_certificate_noun_names_huzhous_certificate(reader):
+    assert _named(reader, "湖州那本要延续", "certificate") == ["H"]
+    assert _named(reader, "湖州，证书要延续", "certificate") != ["H"]
+
+
+def test_options_weighed_tell_no_fact(reader):
+    assert _named(reader, "湖州那本换单位 是本人去还是单位去", "proxy") == []
+    assert "proxy" in _named(reader, "湖州那本换单位 是本人去还是单位去", "aspect")

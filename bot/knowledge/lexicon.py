@@ -113,6 +113,7 @@ class Facts(_Model):
     other_registration_holding: Words
     question_words: Words  # right after a holding word it asks rather than tells ("注册在哪办")
     not_this_certificate: Words  # right before a certificate's name it is not meant ("不是湖州的证")
+    choice_words: Words  # a clause with one weighs options ("是本人去还是公司去"): who goes is asked, not told
     no_other_registration: Words
     trained_here: Words
     age_words: Words
@@ -232,6 +233,7 @@ class Hints(_Model):
     matter_pairs: list[MatterPair]
     aspect_pairs: list[AspectPair] = []
     after_handing_in: str = ""  # the aspect a message asks that only tells what was handed in ("材料交到2号窗口了")
+    certificate_nouns: Words = []  # right after 湖州 they name its certificate ("湖州那本", "湖州这边的证")
     expiry_matter: str
     open_asks: Words
     generic_certificate_words: Words

@@ -295,13 +295,19 @@ class EntityReader:
         huzhou = [h for h in matches if h.label == t.HUZHOU and any(
             0 <= m.start - h.end <= HUZHOU_BEFORE_TRAINING and not _PUNCTUATION.search(text[h.end:m.start])
             for m in training)]  # "湖州的培训证"; a place elsewhere in the message is no certificate
+        nouns = self.lexicon.hints.certificate_nouns
+        named = next((h for h in matches if h.label == t.HUZHOU and any(
+            0 <= (at := text.find(w, h.end, h.end + HUZHOU_BEFORE_TRAINING + len(w))) and
+            not _PUNCTUATION.search(text[h.end:at]) for w in nouns)), None)  # "湖州那本", "湖州这边的证"
         out = [_entity(norm, CERTIFICATE, m.key, m, GENERIC if m.alias in self.generic else None) for m in certs]
         if training and not any(m.key in ("P", "H") for m in certs):
             key = "H" if huzhou else "training"
             generic = all(m.alias in self.generic for m in training) and not huzhou
             out.append(_entity(norm, CERTIFICATE, key, training[0], GENERIC if generic else None))
+        if not certs and not training and named:
+            out.append(_entity(norm, CERTIFICATE, "H", named))
         national = [m for m in matches if m.label == t.NATIONAL]
-        if not certs and not training and national:
+        if not certs and not training and not named and national:
             out.append(_entity(norm, CERTIFICATE, "N", national[0], IMPLIED))
         return out
 
@@ -403,6 +409,8 @@ class EntityReader:
         """Read the facts a clause's cue words tell (a negation in the clause turns some of them round)."""
         negated = c.has(t.NEGATION)
         for label, name, told, denied in CUE_FACTS:
+            if name == PROXY and c.has(t.CHOICE):
+                continue  # "是本人去还是公司去": who goes is asked
             for m in c.of(label):
                 at(name, denied if negated else told, m.start, m.end)
             if label == t.NO_OTHER_REGISTRATION and c.has(t.OUT_OF_SCOPE) and c.has(t.HOLDING):

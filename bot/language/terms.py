@@ -71,6 +71,7 @@ ORIGIN = "ORIGIN"
 SUBMISSION = "SUBMISSION"
 CLAUSE_BREAK = "CLAUSE_BREAK"
 QUESTION_TAG = "QUESTION_TAG"
+CHOICE = "CHOICE"  # 还是: options weighed
 PROGRESS = "PROGRESS"
 ID_TAIL = "ID_TAIL"
 # Cue words that swallow the knowledge-base words inside them ("弄到哪" asks for progress, not for a place).
@@ -155,6 +156,7 @@ def lexicon_entries(lexicon: Lexicon) -> list[Entry]:
     add(SUBMISSION, "submit", f.submission)
     add(CLAUSE_BREAK, "break", f.clause_breaks)
     add(QUESTION_TAG, "question", f.question_tags)
+    add(CHOICE, "choice", f.choice_words)
     add(PROGRESS, "progress", f.progress)
     add(ID_TAIL, "tail", f.id_tail)
     add(BIRTH, "birth", f.birth)
