@@ -297,7 +297,7 @@ class EntityReader:
             for m in training)]  # "湖州的培训证"; a place elsewhere in the message is no certificate
         nouns = self.lexicon.hints.certificate_nouns
         named = next((h for h in matches if h.label == t.HUZHOU and any(
-            0 <= (at := text.find(w, h.end, h.end + HUZHOU_BEFORE_TRAINING + len(w))) and
+            (at := text.find(w, h.end, h.end + HUZHOU_BEFORE_TRAINING + len(w))) >= 0 and
             not _PUNCTUATION.search(text[h.end:at]) for w in nouns)), None)  # "湖州那本", "湖州这边的证"
         out = [_entity(norm, CERTIFICATE, m.key, m, GENERIC if m.alias in self.generic else None) for m in certs]
         if training and not any(m.key in ("P", "H") for m in certs):
