@@ -539,3 +539,28 @@ def test_how_to_go_on_after_a_supplement_result_is_what_the_record_says(talk, qa
         {"code": "H-REISSUE", "status": "需补正", "missing": ["附件三"], "note": ""}])
     d = talk.say("东西补好以后要重新申报吗")
     assert d.kind == "status_reason" and "附件三" in talk.text
+
+
+# ---------------------------------------------------------------------------------------------- contacts
+def test_the_phone_asked_is_given_without_the_address_and_the_address_asked_with_it(talk, kb):
+    huzhou = kb.contacts["huzhou_association"]
+    talk.say("湖州协会的号码是多少")
+    assert huzhou.phones[0] in talk.text and huzhou.address not in talk.text
+    talk.say("湖州协会的地址在哪里")
+    assert huzhou.address in talk.text
+
+
+def test_a_contact_without_a_phone_gives_whom_to_call_about_what_it_handles(talk, kb):
+    d = talk.say("省厅那个2号窗口有没有电话")
+    assert d.kind == "contact" and d.keys == ["province_window"]
+    assert all(p in talk.text for k in kb.certificates["N"].contacts for p in kb.contacts[k].phones)
+
+
+def test_the_province_then_an_association_is_the_provincial_one(talk):
+    assert talk.say("浙江省那边的那个协会电话给一下").keys == ["zhejiang_association"]
+
+
+def test_a_silence_beside_a_contact_asked_is_said_after_the_contact(talk, kb):
+    d = talk.say("协会礼拜天上班不，顺便把地址给我")
+    assert d.kind == "contact" and kb.contacts["huzhou_association"].address in talk.text
+    assert d.unsaid and d.unsaid[0] in talk.text

@@ -90,9 +90,10 @@ class Parts:
         return lines
 
     # ------------------------------------------------------------------ contacts and places
-    def contact_section(self, contact: Contact) -> Section:
-        """Describe a contact: what it handles, address, person, phones, and what the documents leave out."""
-        items = [Item(self.say("contact.address", address=contact.address))] if contact.address else []
+    def contact_section(self, contact: Contact, *, address: bool = True) -> Section:
+        """Describe a contact: what it handles, address (unless left out), person, phones, and what the documents
+        leave out."""
+        items = [Item(self.say("contact.address", address=contact.address))] if contact.address and address else []
         items += [Item(self.say("contact.person", person=contact.person))] if contact.person else []
         items += [Item(self.say("contact.phones", phones=self.say("join.list").join(contact.phones)))] \
             if contact.phones else []

@@ -12,6 +12,7 @@ from bot.answers.parts import Parts, phones_of
 from bot.answers.status import StatusAnswers
 from bot.answers.verdict import VerdictAnswers
 from bot.applications.store import ApplicationRecord
+from bot.knowledge.base import CONTACT as CONTACT_ASPECT
 from bot.knowledge.base import Contact, KnowledgeBase, Procedure
 from bot.rules.onetrip import Facts, Verdict
 from bot.rules.workdays import WorkCalendar
@@ -82,12 +83,24 @@ class Answers:
         return self.parts.answer("material", self.say("material.title"), sections, phones=phones_of(contacts),
                                  sources=[p.source for p in procs], procedures=[p.code for p in procs])
 
-    def contact(self, keys: list[str]) -> Answer:
-        """Describe contacts: what each handles, address, person, phones."""
+    def contact(self, keys: list[str], asked: Sequence[str] = ()) -> Answer:
+        """Describe contacts: what each handles, address (unless only the phone is asked), person, phones; for one
+        with no phone in the documents, whom to call about what it handles."""
         contacts = [self.kb.contacts[k] for k in keys]
-        return self.parts.answer("contact", self.say("join.list").join(c.name for c in contacts),
-                                 [self.parts.contact_section(c) for c in contacts], phones=phones_of(contacts),
-                                 sources=[c.source for c in contacts])
+        address = not (set(asked) and set(asked) <= {CONTACT_ASPECT})
+        sections = [self.parts.contact_section(c, address=address) for c in contacts]
+        instead = [self.kb.contacts[k] for c in contacts if not c.phones for k in self._contacts_of_handled(c.key)
+                   if k not in keys]
+        if instead:
+            sections.append(self.parts.call_section(list(dict.fromkeys(instead))))
+        everyone = [*contacts, *instead]
+        return self.parts.answer("contact", self.say("join.list").join(c.name for c in contacts), sections,
+                                 phones=phones_of(everyone), sources=[c.source for c in everyone])
+
+    def _contacts_of_handled(self, key: str) -> list[str]:
+        """Return whom to call about the certificates whose procedures a contact handles."""
+        certificates = dict.fromkeys(p.certificate for p in self.kb.procedures.values() if p.handler == key)
+        return [k for c in certificates for k in self.kb.certificates[c].contacts]
 
     def policy(self, key: str, situation: str | None = None) -> Answer:
         """State a policy in the seed's words; for 不算多跑, say which listed case the situation is, if known."""

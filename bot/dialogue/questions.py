@@ -237,6 +237,8 @@ class Questions:
     def an_uncovered_topic(self, q: Question) -> Decision | None:
         """"能邮寄吗": a topic the documents are silent on, alone or beside a procedure with nothing else asked."""
         p = q.parse
+        if p.contacts and {CONTACT_ASPECT, PLACE} & set(p.aspects):
+            return None  # "协会周六开门吗，电话地址给我": the contact, then what the documents do not say
         if p.topics and not ((p.matters or p.matter_hint) and p.aspects):
             return Decision(SILENT, keys=p.topics[:1])
         return None
@@ -277,7 +279,7 @@ class Questions:
         p = q.parse
         topical = [c for c in p.contacts if self.kb.contacts[c].topical]
         if topical and (not p.matters or CONTACT_ASPECT in p.aspects or PLACE in p.aspects):
-            return Decision(CONTACT, keys=topical)
+            return Decision(CONTACT, keys=topical, aspects=list(p.aspects), unsaid=p.topics[:1])
         return None
 
     def the_office_of_a_certificate(self, q: Question) -> Decision | None:
@@ -293,7 +295,7 @@ class Questions:
         if q.matter or p.matters or not p.contacts:
             return None
         if CONTACT_ASPECT in p.aspects or PLACE in p.aspects or not [a for a in p.aspects if a != GUIDE]:
-            return Decision(CONTACT, keys=list(p.contacts))
+            return Decision(CONTACT, keys=list(p.contacts), aspects=list(p.aspects), unsaid=p.topics[:1])
         return None
 
     def the_contact_in_context(self, q: Question) -> Decision | None:
@@ -301,7 +303,7 @@ class Questions:
         asked = set(q.parse.aspects)
         if not q.matter and not q.parse.matters and q.ctx.contact and not q.certs and asked and \
                 asked <= {PLACE, CONTACT_ASPECT}:
-            return Decision(CONTACT, keys=[q.ctx.contact])
+            return Decision(CONTACT, keys=[q.ctx.contact], aspects=list(q.parse.aspects), unsaid=q.parse.topics[:1])
         return None
 
     def whom_to_call(self, q: Question) -> Decision | None:
@@ -310,11 +312,12 @@ class Questions:
             return None
         ctx = q.ctx
         if ctx.contact and not q.certs:
-            return Decision(CONTACT, keys=[ctx.contact])
+            return Decision(CONTACT, keys=[ctx.contact], aspects=list(q.parse.aspects))
         about = q.certs or [self.kb.procedures[c].certificate for c in ctx.procedures[:1]] or \
             ([ctx.certificate] if ctx.certificate in CERTIFICATE_ORDER else [])
         keys = [k for c in about for k in self.kb.certificates[c].contacts]
-        return Decision(CONTACT, keys=list(dict.fromkeys(keys)) or list(self.kb.fallback_contacts))
+        return Decision(CONTACT, keys=list(dict.fromkeys(keys)) or list(self.kb.fallback_contacts),
+                        aspects=list(q.parse.aspects))
 
     def a_status_reason(self, q: Question) -> Decision | None:
         """"为啥不受理", "还要补啥", "补齐以后要重新申请吗" after a look-up: what the record says (and, for one to
@@ -617,8 +620,8 @@ class QuestionAnswerer:
             return [a.material(d.keys)]
         if d.kind == FORM:  # the fields asked about ("有没有性别这一栏") are said of the form asked about
             return [a.form(key, parse.fields if n == 0 else ()) for n, key in enumerate(d.keys)]
-        if d.kind == CONTACT:
-            return [a.contact(d.keys)]
+        if d.kind == CONTACT:  # what the documents do not say beside it ("开门吗"), after it
+            return [a.contact(d.keys, d.aspects), *(a.silent(topic) for topic in d.unsaid)]
         if d.kind == POLICY:
             return [a.policy(d.keys[0], situation=parse.trip_situation)]
         if d.kind == SILENT:

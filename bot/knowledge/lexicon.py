@@ -226,6 +226,12 @@ class AspectPair(WordPair):
     instead_of: Words = []  # entities the pair's words would otherwise make ("审核通过了" is no progress question here)
 
 
+class ContactPair(WordPair):
+    """A contact named in two words a few characters apart ("浙江省那个监理协会")."""
+
+    contact: str
+
+
 class Hints(_Model):
     """Words that only hint at a matter, certificate words too general to decide scope, more material names."""
 
@@ -234,6 +240,7 @@ class Hints(_Model):
     aspect_pairs: list[AspectPair] = []
     after_handing_in: str = ""  # the aspect a message asks that only tells what was handed in ("材料交到2号窗口了")
     certificate_nouns: Words = []  # right after 湖州 they name its certificate ("湖州那本", "湖州这边的证")
+    contact_pairs: list[ContactPair] = []
     expiry_matter: str
     open_asks: Words
     generic_certificate_words: Words

@@ -325,6 +325,12 @@ class EntityReader:
                 out.append(_entity(norm, NAMED_BY_KEY[m.label], m.key, m))
             elif m.label == t.OUT_OF_SCOPE:
                 out.append(_entity(norm, OUT_OF_SCOPE, m.text, m))
+        for pair in self.lexicon.hints.contact_pairs:  # "浙江省那个监理协会": the provincial association
+            found = _pair_at(pair, norm.text, across_clauses=False)
+            if found:
+                s, e = norm.span(found[0], found[3])
+                out = [x for x in out if not (x.entity == CONTACT and s <= x.start and x.end <= e)]
+                out.append(Entity(CONTACT, pair.contact, s, e, norm.original[s:e]))
         return out
 
     def _matters(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
