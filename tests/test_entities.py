@@ -353,3 +353,7 @@ def test_a_place_right_before_a_certificate_noun_names_huzhous_certificate(reade
 def test_options_weighed_tell_no_fact(reader):
     assert _named(reader, "湖州那本换单位 是本人去还是单位去", "proxy") == []
     assert "proxy" in _named(reader, "湖州那本换单位 是本人去还是单位去", "aspect")
+
+
+def test_an_age_said_after_a_person(reader):
+    assert _named(reader, "我爸都67了，他的培训证还能延续吗", "age") == [67.0]

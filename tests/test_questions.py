@@ -564,3 +564,13 @@ def test_a_silence_beside_a_contact_asked_is_said_after_the_contact(talk, kb):
     d = talk.say("协会礼拜天上班不，顺便把地址给我")
     assert d.kind == "contact" and kb.contacts["huzhou_association"].address in talk.text
     assert d.unsaid and d.unsaid[0] in talk.text
+
+
+def test_a_time_question_of_a_certificate_whose_items_all_give_none_says_so_first(talk, kb):
+    d = talk.say("国注的审批一般几个工作日能完")
+    assert d.kind == "clarify_matter" and kb.certificates["N"].time_note in talk.text
+
+
+def test_the_one_trip_definition_is_said_with_what_does_not_count_as_another_trip(talk, kb):
+    talk.say("什么叫最多跑一次")
+    assert kb.policies["not_extra_trip"].text in talk.text

@@ -108,7 +108,8 @@ class Answers:
         definition = self.kb.policies["one_trip_definition"]
         notes = [n for n in self.kb.notes if key in n.policies]
         if key != "not_extra_trip":
-            sections = [Section("text", text=p.text)]
+            sections = [Section("text", text=p.text), *(Section("text", text=self.kb.policies[k].text)
+                                                         for k in p.said_with)]
             if key == definition.key and definition.outside_note:
                 sections.append(Section("notes", text=definition.outside_note))
             return self.parts.answer("policy", p.title, sections + self.parts.notes_section(notes), sources=[p.source])
@@ -155,8 +156,8 @@ class Answers:
         return name
 
     def clarify_matter(self, certificate: str | None, aspects: list[str] | tuple[str, ...] = ()) -> Answer:
-        """Ask which matter, offering the procedures of a certificate (or the certificates); a forms question about
-        a certificate whose procedures share where their forms come from gets that first."""
+        """Ask which matter, offering the procedures of a certificate (or the certificates); a forms or time question
+        about a certificate whose procedures all say the same of it gets that first."""
         sections = []
         if certificate is None:
             buttons = [Button(c.name, c.name) for c in self.kb.certificates.values()]
@@ -168,6 +169,10 @@ class Answers:
             if "forms" in aspects and cert.forms_note:
                 sections.append(Section("forms", heading=self.say("clarify.forms_of", certificate=cert.name),
                                         text=cert.forms_note))
+                text = self.say("clarify.choose_for_more")
+            if "time" in aspects and cert.time_note:  # "国注审批有没有规定几个工作日": the same for every item
+                sections.append(Section("time", heading=self.say("clarify.time_of", certificate=cert.name),
+                                        text=cert.time_note))
                 text = self.say("clarify.choose_for_more")
         sections.append(Section("text", text=text, items=[Item(b.title) for b in buttons]))
         return self.parts.answer("clarify", sections=sections, buttons=buttons)

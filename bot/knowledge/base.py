@@ -90,6 +90,7 @@ class Certificate(Record):
     aliases: tuple[Text, ...] = ()
     contacts: tuple[Text, ...] = ()
     forms_note: Text | None = None  # where the application forms of all its procedures come from, if not 附件
+    time_note: Text | None = None  # what its procedures say of time, when all say the same (no working days)
     regions: tuple[Text, ...] = ()  # a place of these regions, given as the answer to "which certificate", picks it
 
 
@@ -334,6 +335,7 @@ class Policy(Record):
     covers: Text | None = None
     outside_note: Text | None = None
     exceptions: tuple[PolicyCase, ...] = ()
+    said_with: tuple[Text, ...] = ()  # policies said together with it (the rest of its paragraph in the seed)
 
 
 class Aspect(Record):
@@ -636,6 +638,9 @@ def _check_references(kb: KnowledgeBase) -> None:
     for f in kb.forms.values():
         for code in f.used_by:
             _known("forms.yml", f"forms[{f.key}].used_by", code, kb.procedures, "procedure")
+    for p in kb.policies.values():
+        for k in p.said_with:
+            _known("policies.yml", f"policies[{p.key}].said_with", k, kb.policies, "policy")
     for c in kb.certificates.values():
         for key in c.contacts:
             _known("certificates.yml", f"certificates[{c.key}].contacts", key, kb.contacts, "contact")
