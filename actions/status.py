@@ -14,9 +14,12 @@ from actions import slots
 from actions.common import WithServices, context_events, parse_of, record_turn, send, send_all, text_of
 from bot.applications.limits import client_key
 from bot.applications.store import ApplicationRecord
-from bot.dialogue.questions import ANSWER, Context
+from bot.dialogue.questions import ANSWER, CONTACT, FORM, POLICY, Context
 from bot.dialogue.status import IdRead
 from bot.language.parse import Parse
+
+# What a question asked beside a look-up that found nothing may be answered with (not a question back).
+ANSWERS_BESIDE = frozenset({ANSWER, CONTACT, FORM, POLICY})
 
 
 def _client(tracker: Tracker) -> str:
@@ -91,9 +94,9 @@ class ValidateStatusForm(WithServices, FormValidationAction):
             return {slots.STATUS_FOUND: [r.to_slot() for r in result.records]}
         dispatcher.utter_message(text=result.text)
         parse = parse_of(tracker)
-        if parse.matters and parse.aspects:  # "…查一下进度，另外补证一般要多久": the question is answered too
+        if parse.aspects or parse.contacts:  # "…查一下进度，另外补证要多久 / 协会电话多少": answered too
             step = s.questions.step(parse, Context(), None, s.today())
-            if step.decision.kind == ANSWER:  # (not a question back: the look-up is what the message is about)
+            if step.decision.kind in ANSWERS_BESIDE:  # (not a question back: the look-up is what it is about)
                 for answer in step.answers:
                     send(dispatcher, answer)
         if result.locked:

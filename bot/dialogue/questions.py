@@ -278,7 +278,7 @@ class Questions:
         reissue)."""
         p = q.parse
         topical = [c for c in p.contacts if self.kb.contacts[c].topical]
-        if topical and (not p.matters or CONTACT_ASPECT in p.aspects or PLACE in p.aspects):
+        if topical and (not (p.matters or p.matter_hint) or CONTACT_ASPECT in p.aspects or PLACE in p.aspects):
             return Decision(CONTACT, keys=topical, aspects=list(p.aspects), unsaid=p.topics[:1])
         return None
 
@@ -307,8 +307,9 @@ class Questions:
         return None
 
     def whom_to_call(self, q: Question) -> Decision | None:
-        """"打哪个电话": the contacts of the certificate asked about (or in context), else the fallback ones."""
-        if q.matter or q.parse.matters or CONTACT_ASPECT not in q.aspects:
+        """"打哪个电话": the contacts of the certificate asked about (or in context), else the fallback ones (asked
+        in words: an intent alone asks no contact of a message that names nothing of ours)."""
+        if q.matter or q.parse.matters or CONTACT_ASPECT not in q.parse.aspects:
             return None
         ctx = q.ctx
         if ctx.contact and not q.certs:
