@@ -96,9 +96,10 @@ class VerdictAnswers:
         place = self.kb.contacts[proc.handler].name
         if verdict.kind == "zero":
             return Section("verdict", text=self.say("verdict.zero", summary=proc.summary))
-        if verdict.kind == "ask":
-            return Section("verdict", text=self.say("verdict.ask"),
-                           items=[Item(self.question_text(q)) for q in verdict.questions])
+        if verdict.kind == "ask":  # the rule first where the documents give it: complete and eligible, one trip
+            text = self.say("verdict.ask_covered", when=self.kb.policies["one_trip_definition"].when) if covered \
+                else self.say("verdict.ask")
+            return Section("verdict", text=text, items=[Item(self.question_text(q)) for q in verdict.questions])
         if verdict.kind in HEADLINES:
             headline = Section("verdict", text=self.say(HEADLINES[verdict.kind]),
                                items=[self.reason_item(proc, f) for f in verdict.reasons])

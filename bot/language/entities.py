@@ -342,7 +342,9 @@ class EntityReader:
         out = [_entity(norm, MATTER, "company_rename" if company else "personal_change", m) for m in renamed]
         out += [_entity(norm, MATTER, m.key, m) for m in matches if m.label == t.MATTER]
         named = any(x.value not in general for x in out)
-        hinted = [m for m in matches if m.label == t.MATTER_HINT]
+        contacts = [m for m in matches if m.label == t.CONTACT]
+        hinted = [m for m in matches if m.label == t.MATTER_HINT and not any(  # "报错了": the system's, not 错了
+            c.start < m.end and m.start < c.end for c in contacts)]
         if not named:
             out += [_entity(norm, MATTER, m.key, m, HINT) for m in hinted]
         if not named and not hinted:
