@@ -116,3 +116,10 @@ def test_a_certificate_named_after_which_one_was_asked_is_chosen_with_what_was_a
 def test_what_to_bring_to_collect_is_the_collection_step(questions, reader):
     d = questions.decide(parse_of(reader, "国家注册延续名单公布以后去贴条要带什么"), Context())
     assert d.kind == q.ANSWER and d.codes == ["N-RENEW"] and d.aspects == ["collection"]
+
+
+def test_a_topical_contact_gives_way_to_a_procedure_only_when_one_is_named(questions, reader):
+    system = decided(questions, reader, "a_topical_contact", "系统里的表格填错了，还没交到省厅，能撤回不", Context())
+    assert system.kind == q.CONTACT and "system_tech" in system.keys
+    assert decided(questions, reader, "a_topical_contact",
+                   "国家注册证加了个专业，建设信息港名单出来了，下一步干嘛", Context()) is None

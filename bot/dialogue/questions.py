@@ -274,11 +274,12 @@ class Questions:
         return None
 
     def a_topical_contact(self, q: Question) -> Decision | None:
-        """"监理锁坏了找谁": a contact for a topic of its own, named with no matter or asked for (the lock, not a
-        reissue)."""
+        """"监理锁坏了找谁", "系统里填错了能撤回吗": a contact for a topic of its own, named with no procedure or asked
+        for (the lock, not a reissue; the system, not a correction)."""
         p = q.parse
         topical = [c for c in p.contacts if self.kb.contacts[c].topical]
-        if topical and (not (p.matters or p.matter_hint) or CONTACT_ASPECT in p.aspects or PLACE in p.aspects):
+        procedure = p.matters or (p.matter_hint and p.certificates)  # a hint names one only beside a certificate
+        if topical and (not procedure or CONTACT_ASPECT in p.aspects or PLACE in p.aspects):
             return Decision(CONTACT, keys=topical, aspects=list(p.aspects), unsaid=p.topics[:1])
         return None
 
