@@ -32,6 +32,8 @@ def reading(reader, text: str) -> Reading:
     (routing.trips_with_facts_are_a_verdict, i.ASK_MATERIALS, "申请表还没填好，能一次办好吗",
      i.ALL - i.VERDICT - i.SITUATION),
     (routing.a_situation_tells_a_fact, i.INFORM_SITUATION, "那还差哪些材料", i.SITUATION),
+    (routing.facts_told_are_a_situation_when_unsure, i.NLU_FALLBACK, "我本人去，资料都备齐了",
+     i.ALL - i.SITUATION - i.VERDICT),
     (routing.a_question_is_no_small_talk_or_look_up, i.DENY, "那注销呢", i.SMALL_TALK | i.STATUS),
 ])
 def test_each_rule_rules_out_in_its_situation(reader, rule, intent, text, out):
@@ -48,6 +50,7 @@ def test_each_rule_rules_out_in_its_situation(reader, rule, intent, text, out):
     (routing.an_aspect_alone_is_no_verdict, i.ASK_ONE_TRIP, "我65岁了，现在补办来得及吗"),
     (routing.trips_with_facts_are_a_verdict, i.ASK_MATERIALS, "能一次办好吗"),
     (routing.a_situation_tells_a_fact, i.INFORM_SITUATION, "我64岁，还差哪些材料"),
+    (routing.facts_told_are_a_situation_when_unsure, i.NLU_FALLBACK, "今天天气怎么样"),
     (routing.a_question_is_no_small_talk_or_look_up, i.AFFIRM, "是的，东西都备全了"),
 ])
 def test_each_rule_has_no_say_outside_its_situation(reader, rule, intent, text):

@@ -123,6 +123,14 @@ def a_situation_tells_a_fact(intent: str | None, r: Reading) -> frozenset[str]:
     return frozenset()
 
 
+def facts_told_are_a_situation_when_unsure(intent: str | None, r: Reading) -> frozenset[str]:
+    """"我自己去，东西都准备好了" the classifier was unsure of: telling facts of one's case is a situation (or a
+    verdict question), not a fallback."""
+    if intent == i.NLU_FALLBACK and r.tells and not r.looks_up:
+        return i.ALL - i.SITUATION - i.VERDICT
+    return frozenset()
+
+
 def a_question_is_no_small_talk_or_look_up(intent: str | None, r: Reading) -> frozenset[str]:
     """"那注销呢" read as "no": a question is neither small talk nor, without an ID number, a look-up."""
     if not r.is_question:
@@ -143,6 +151,7 @@ RULES: tuple[Rule, ...] = (
     an_aspect_alone_is_no_verdict,
     trips_with_facts_are_a_verdict,
     a_situation_tells_a_fact,
+    facts_told_are_a_situation_when_unsure,
     a_question_is_no_small_talk_or_look_up,
 )
 
