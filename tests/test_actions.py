@@ -394,10 +394,10 @@ async def test_affirm_answers_the_yes_or_no_questions(services, talk):
 
 @pytest.mark.asyncio
 async def test_a_policy_question_hands_over_to_the_answer(services, talk):
-    changed = await talk.run(ValidateOneTripForm(services), "最多跑一次是什么意思", "ask_one_trip",
+    changed = await talk.run(ValidateOneTripForm(services), "最多跑一次到底啥意思", "ask_one_trip",
                              active_loop=slots.ONE_TRIP_FORM)
     assert changed[slots.REQUESTED_SLOT] is None and changed.get(slots.TRIP_PROCEDURE) is None
-    await talk.run(ActionOneTripVerdict(services), "最多跑一次是什么意思", "ask_one_trip")
+    await talk.run(ActionOneTripVerdict(services), "最多跑一次到底啥意思", "ask_one_trip")
     assert "跑一次" in talk.text
 
 
@@ -437,7 +437,7 @@ async def test_a_fact_about_expiry_keeps_the_procedure(services, talk):
 
 @pytest.mark.asyncio
 async def test_the_verdict_without_a_procedure_answers_the_question(services, talk, kb):
-    await talk.run(ActionOneTripVerdict(services), "协会电话多少", "ask_contact")
+    await talk.run(ActionOneTripVerdict(services), "协会的号码给我一下", "ask_contact")
     assert kb.contacts["huzhou_association"].phones[0] in talk.text
 
 

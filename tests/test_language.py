@@ -282,6 +282,21 @@ def test_a_name_that_is_also_a_word_is_read_by_its_place_beside_the_id_number(na
     assert names.find(text, id_spans(text)) == name
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    (f"看下文明的申请走到哪了 {ID}", "文明"), (f"我们单位的高峰查一下，{ID}", "高峰"), (f"{ID}高兴的材料审完没", "高兴"),
+    (f"本人名字叫方便，{ID}", "方便"), (f"{ID} 单位的海涛进度怎样", "海涛"), (f"公司里的常青 {ID} 查下", "常青"),
+    (f"帮忙看下金山的申请 {ID}", "金山"), (f"查下白云的办理进度{ID}", "白云"),
+    (f"帮我问下马可的进度 {ID}", "马可"), (f"{ID} 问下周正的进度", "周正"),  # jieba cuts across: 下马 | 可, 下周 | 正的
+])
+def test_an_ordinary_word_in_a_names_frame_is_the_name(names, text, name):
+    assert names.find(text, id_spans(text)) == name
+
+
+@pytest.mark.parametrize("text", [f"我的申请怎样了 {ID}", f"{ID} 这个人的进度", f"公司的证书 {ID}", f"{ID} 单位的申请"])
+def test_a_frame_holding_a_pronoun_or_a_word_of_ours_has_no_name(names, text):
+    assert names.find(text, id_spans(text)) is None
+
+
 @pytest.mark.parametrize("text", [f"{ID} 查一下", f"延续 {ID}", f"{ID}补正", f"{ID} 谢谢", f"今天 {ID}",
                                   f"{ID} 国家注册", f"{ID} 到哪了", f"{ID} 单位变更那个", f"进度 {ID}"])
 def test_beside_the_id_number_words_of_ours_their_sound_alikes_and_chat_are_no_name(names, text):

@@ -523,6 +523,57 @@ def test_handed_in_at_the_association_tells_the_certificate(talk):
     assert d.kind == "answer" and d.codes == ["P-CORRECT"] and d.aspects == ["time"]
 
 
+@pytest.mark.parametrize(("message", "code"), [
+    ("附件六连同证书原件上周一起送过去了，几天能打证", "H-RENEW"),
+    ("已经把勘误申请表交上去了，大概多久", "P-CORRECT"),
+])
+def test_a_form_handed_in_tells_the_procedure_and_asks_nothing_of_the_form(talk, message, code):
+    d = talk.say(message)
+    assert d.kind == "answer" and d.codes == [code] and d.aspects == ["time"]
+
+
+def test_the_time_after_supplementing_a_looked_up_application_is_the_procedures_time(talk):
+    talk.context = Context(procedures=["H-REISSUE"], certificate="H", status_records=[
+        {"code": "H-REISSUE", "status": "需补正", "missing": ["附件三"], "note": ""}])
+    d = talk.say("东西补上之后还得等几天")
+    assert d.kind == "answer" and d.codes == ["H-REISSUE"] and "time" in d.aspects
+
+
+def test_who_may_go_asked_after_a_procedure_is_that_procedures_proxy_rule(talk):
+    talk.say("全省统一平台的培训证要注销，怎么弄")
+    d = talk.say("是不是谁来办都可以")
+    assert d.kind == "answer" and d.codes == ["P-CANCEL"] and d.aspects == ["proxy"]
+
+
+def test_every_form_named_is_answered(talk):
+    d = talk.say("延续汇总表跟补办申请表各自是附件几")
+    assert d.kind == "form" and d.keys == ["附件六", "附件三"]
+
+
+@pytest.mark.parametrize("message", ["山东省的监理工程师培训合格证到期了怎么延续", "那台州的监理证怎么补",
+                                     "帮客户问下广东专业监理工程师培训合格证书换单位流程"])
+def test_another_places_certificate_is_out_of_scope(talk, message):
+    assert talk.say(message).kind == "out_of_scope"
+
+
+def test_a_certificate_issued_in_another_zhejiang_city_for_the_platform_is_ours(talk):
+    assert talk.say("丽水协会发的培训证丢了咋补办").kind != "out_of_scope"
+
+
+@pytest.mark.parametrize(("message", "code", "aspect"), [
+    ("how long 是 initial registration 国家注册的", "N-INITIAL", "time"),
+    ("湖州的证 after approval 下一步干啥，我是增加专业", "H-ADD-SPECIALTY", "collection"),
+])
+def test_english_words_read_as_the_chinese_they_stand_for(talk, message, code, aspect):
+    d = talk.say(message)
+    assert d.kind == "answer" and d.codes == [code] and aspect in d.aspects
+
+
+def test_how_long_a_period_a_document_covers_asks_the_materials(talk):
+    d = talk.say("湖州的证单位变更，社保清单得开几个月的")
+    assert d.kind == "answer" and d.codes == ["H-CHANGE-EMPLOYER"] and d.aspects == ["materials"]
+
+
 # ---------------------------------------------------------------------------------------------- a field of a form
 @pytest.mark.parametrize(("message", "key", "field", "has"), [
     ("补办申请表上要不要填性别", "附件三", "性别", False), ("附件二要填手机号吗", "附件二", "手机号", True),

@@ -18,6 +18,7 @@ from bot.knowledge.base import (
     PLACE,
     PROCESS,
     REASON,
+    TIME,
     KnowledgeBase,
     Procedure,
 )
@@ -245,10 +246,11 @@ class Questions:
 
     def a_form(self, q: Question) -> Decision | None:
         """"附件三怎么填": a form asked about, unless it is asked beside a procedure's other aspects (then the
-        form follows the procedure's answer)."""
+        form follows the procedure's answer); "补办表和注销表各是附件几": every form named, each of its matter."""
         if not q.form or q.form_follows:
             return None
-        named = [str(f) for f in q.parse.forms if str(f) != q.form] if q.parse.forms and not q.matter else []
+        each = not q.matter or len(q.parse.matters) > 1
+        named = [str(f) for f in q.parse.forms if str(f) != q.form] if q.parse.forms and each else []
         return Decision(FORM, keys=[q.form, *named])
 
     def an_extra_trip(self, q: Question) -> Decision | None:
@@ -323,10 +325,10 @@ class Questions:
 
     def a_status_reason(self, q: Question) -> Decision | None:
         """"为啥不受理", "还要补啥", "补齐以后要重新申请吗" after a look-up: what the record says (and, for one to
-        supplement, what comes next)."""
+        supplement, what comes next); "补齐以后要多久" asks the procedure's time instead."""
         p, ctx = q.parse, q.ctx
-        if ctx.status_records and not (p.matters or p.certificates) and \
-                (REASON in q.aspects or ({MATERIALS, PROCESS} & set(q.aspects) and self._supplement(ctx))):
+        supplementing = {MATERIALS, PROCESS} & set(q.aspects) and TIME not in q.aspects and self._supplement(ctx)
+        if ctx.status_records and not (p.matters or p.certificates) and (REASON in q.aspects or supplementing):
             return Decision(STATUS_REASON, codes=ctx.procedures, records=ctx.status_records, aspects=q.aspects)
         return None
 

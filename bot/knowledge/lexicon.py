@@ -209,6 +209,11 @@ class Names(_Model):
     name_labels: Words
     self_words: Words
     id_labels: Words  # words that stand between a name and the ID number they go with ("张伟 身份证号 3305…")
+    # A name's frame: the words right before a name ("公司的", "我叫") or right after it ("的申请"); in a frame an
+    # ordinary word is a name too ("马上的办理进度", "我叫周到"), unless it holds a character of `never_in_names`.
+    before_names: Words = []
+    after_names: Words = []
+    never_in_names: Words = []
 
 
 class MatterPair(WordPair):

@@ -174,6 +174,9 @@ class EntityReader:
         # A clause telling what was handed in asks nothing ("材料上周交上去了，多久能审完" asks only the time).
         told = [(c.start, c.end) for c in clauses if self._tells_what_was_done(text[c.start:c.end + 1], c)]
         named = [m for m in named if not (m.label == t.ASPECT and any(s <= m.start < e for s, e in told))]
+        # A form handed in ("附件四交到协会了，要多久") is asked nothing about: it tells the procedure.
+        handed = [m for m in named if m.label == t.FORM and any(s <= m.start < e for s, e in told)]
+        named = [m for m in named if m not in handed]
         only_told = bool(told) and len(told) == len(clauses)  # "材料已经交到2号窗口了": what comes next?
         out: list[Entity] = []
         out += self._names(norm, named)
@@ -184,10 +187,26 @@ class EntityReader:
         out += other_places
         out += self._regions(norm, matches)
         out += self._asked_checks(norm)
+        out += self._handed_in(norm, handed, out)
         after = self.lexicon.hints.after_handing_in
         if only_told and after and not any(x.entity == ASPECT for x in out):
             out.append(Entity(ASPECT, after, 0, len(norm.original), norm.original))
         return _dedupe(self._aspect_pairs(norm, out))
+
+    def _handed_in(self, norm: Normalised, forms: list[Match], read: list[Entity]) -> list[Entity]:
+        """Read the matter and certificate that forms handed in tell, where every procedure using them agrees and
+        the message names none itself."""
+        procedures = [self.kb.procedures[code] for m in forms for code in self.kb.forms[m.key].used_by]
+        if not procedures:
+            return []
+        out = []
+        matters = {p.matter for p in procedures}
+        if len(matters) == 1 and not any(x.entity == MATTER for x in read):
+            out.append(_entity(norm, MATTER, matters.pop(), forms[0], HINT))
+        certificates = {p.certificate for p in procedures}
+        if len(certificates) == 1 and not any(x.entity == CERTIFICATE for x in read):
+            out.append(_entity(norm, CERTIFICATE, certificates.pop(), forms[0], IMPLIED))
+        return out
 
     def _tells_what_was_done(self, clause: str, c: _Clause) -> bool:
         """Say whether a clause (with the mark after it) tells that something was handed in, asking nothing."""

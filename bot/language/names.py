@@ -40,6 +40,9 @@ class NameReader:
         self.not_in_names = set(names.not_in_names)
         self.self_words = tuple(names.self_words)
         self.id_labels = sorted(names.id_labels, key=len, reverse=True)
+        self.before_names = tuple(sorted(names.before_names, key=len, reverse=True))
+        self.after_names = tuple(names.after_names)
+        self.never_in_names = set(names.never_in_names)
         # The words of our domain ("延续", "进度") are never a name, nor the sound-alikes of the words people write
         # beside an ID number (`sounding`: "补正" for 补证); a name may sound like a rarer word ("建华", 简化).
         self.terms = {w for w in terms if SHORTEST_NAME <= len(w) <= LONGEST_NAME and _HAN_WORD.match(w)}
@@ -74,6 +77,57 @@ class NameReader:
         if any(c in self.not_in_names for c in word) or word in self.not_names:
             return False
         return word not in self.terms and _sound(word) not in self.term_sounds
+
+    def framed_name(self, word: str) -> bool:
+        """Say whether a word standing in a name's frame is a name: a surname, then one or two characters (two or
+        three after a compound surname), none a particle or pronoun, and not a word of ours; ordinary words count."""
+        if not _HAN_WORD.match(word) or word in self.terms or word in self.surnames or \
+                any(c in self.never_in_names for c in word):
+            return False
+        if len(word) >= 3 and word[:2] in self.surnames:
+            return len(word) <= LONGEST_NAME
+        return word[0] in self.surnames and SHORTEST_NAME <= len(word) <= 3
+
+    def _framed(self, text: str) -> str | None:
+        """Return the first word that stands in a name's frame: right after `before_names` or right before
+        `after_names` (jieba's word, or a one-character surname joined to the word after it)."""
+        for run in _HAN_RUN.finditer(text):
+            words = [w.word for w in jieba.posseg.cut(run.group(0))]
+            at = run.start()
+            for i, word in enumerate(words):
+                candidates = [word]
+                if (len(word) == 1 or word in self.surnames) and i + 1 < len(words):
+                    candidates.insert(0, word + words[i + 1])
+                for name in candidates:
+                    before, after = text[:at], text[at + len(name):]
+                    if (before.endswith(self.before_names) or after.startswith(self.after_names)) and \
+                            self.framed_name(name):
+                        return name
+                at += len(word)
+        return self._framed_across_words(text)
+
+    def _framed_across_words(self, text: str) -> str | None:
+        """Return a name in a frame that jieba cut across ("查下马上的办理进度": 下马 | 上): the three characters
+        before `after_names` when they start a word, else the two (after `before_names`, the two or three after)."""
+        for run in _HAN_RUN.finditer(text):
+            starts, at = set(), run.start()
+            for w in jieba.posseg.cut(run.group(0)):
+                starts.add(at)
+                at += len(w.word)
+            for frame in self.after_names:
+                for end in (i for i in range(run.start(), run.end()) if text.startswith(frame, i)):
+                    three, two = text[max(run.start(), end - 3):end], text[max(run.start(), end - 2):end]
+                    if len(three) == 3 and end - 3 in starts and self.framed_name(three):
+                        return three
+                    if len(two) == 2 and self.framed_name(two):
+                        return two
+            for frame in self.before_names:
+                for start in (i + len(frame) for i in range(run.start(), run.end()) if text.startswith(frame, i)):
+                    for n in (3, 2):
+                        word = text[start:start + n]
+                        if len(word) == n and start + n in starts | {run.end()} and self.framed_name(word):
+                            return word
+        return None
 
     def _before_id(self, text: str) -> str:
         """Return the text before an ID number without the separators and ID labels right before it."""
@@ -142,6 +196,10 @@ class NameReader:
     def find(self, text: str, id_spans: list[tuple[int, int]] | None = None, *, alone: bool = False) -> str | None:
         """Return the name in a message; `alone` (the name was asked for) also takes a message that is only a name."""
         text = simplify(text)
+        if id_spans or alone:
+            name = self._framed(text)
+            if name:
+                return name
         for m in self._after_label.finditer(text):
             name = self._leading(m.group(1), expected=True)
             if name:
