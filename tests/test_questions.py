@@ -574,6 +574,17 @@ def test_how_long_a_period_a_document_covers_asks_the_materials(talk):
     assert d.kind == "answer" and d.codes == ["H-CHANGE-EMPLOYER"] and d.aspects == ["materials"]
 
 
+@pytest.mark.parametrize("message", ["湖州二手车过户要啥手续", "公积金提取去哪里办", "护照过期了怎么续",
+                                     "湖州的幼儿园报名要什么条件"])
+def test_a_subject_the_documents_never_use_is_out_of_scope_not_a_question_back(talk, message):
+    assert talk.say(message).kind == "out_of_scope"
+
+
+@pytest.mark.parametrize("message", ["名单出来以后拿证带啥", "我那个本本要怎么弄", "你是真人吗", "我老婆的证丢了怎么补"])
+def test_a_noun_of_the_documents_a_person_or_chat_is_no_foreign_subject(talk, message):
+    assert talk.say(message).kind != "out_of_scope"
+
+
 # ---------------------------------------------------------------------------------------------- a field of a form
 @pytest.mark.parametrize(("message", "key", "field", "has"), [
     ("补办申请表上要不要填性别", "附件三", "性别", False), ("附件二要填手机号吗", "附件二", "手机号", True),

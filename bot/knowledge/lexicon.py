@@ -249,6 +249,10 @@ class Hints(_Model):
     expiry_matter: str
     open_asks: Words
     generic_certificate_words: Words
+    # Nouns that are no subject of their own: people, and vague words ("本本", "东西"); any other noun not ours, with
+    # nothing of ours named beside it, is a subject the documents do not cover ("落户", "二手房过户").
+    ordinary_nouns: Words = []
+    subject_questions: Words = []  # words that ask about a subject ("怎么", "哪"); without them a noun is chat
     material_aliases: dict[str, Words]
     material_alternatives: dict[str, Words]
 

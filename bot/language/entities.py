@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import jieba.posseg
+
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lexicon import Lexicon, WordPair
 from bot.language import terms as t
@@ -68,11 +70,15 @@ FACT_ENTITIES = (AGE, BIRTH_DATE, EXPIRY, VALIDITY, PROXY, OTHER_REGISTRATION, E
 FACT_ENTITIES_SET = frozenset(FACT_ENTITIES)
 # The entities that name what questions are about.
 NAMING_ENTITIES = frozenset({MATTER, FORM, CONTACT, POLICY, TOPIC, OUT_OF_SCOPE, CERTIFICATE})
+# Entities that make a noun not ours no subject of the question ("证书和户口本都带上").
+FOREIGN_BLOCKERS = frozenset({CERTIFICATE, FORM, CONTACT, POLICY, TOPIC, OUT_OF_SCOPE, ID_NUMBER, FIELD})
 # The entities that make a message a status look-up.
 STATUS_ENTITIES = frozenset({ID_NUMBER, PROGRESS})
 MISSING = "missing"  # role of a material the person lacks
 ALTERNATIVE = "alternative"  # role of a material named by one of the forms the documents accept
 GENERIC = "generic"  # role of a certificate named only by a general word (注册证书, 合格证)
+# jieba's tags of nouns that may be a question's subject (places and names are read otherwise).
+FOREIGN_NOUN_TAGS = frozenset({"n", "nz", "vn", "nt"})
 HINT = "hint"  # role of a matter only hinted at (到期了), when no matter word is said
 IMPLIED = "implied"  # role of a certificate implied by a matter only it has (转注册 → national registration)
 
@@ -135,6 +141,8 @@ class EntityReader:
         self.lexicon = lexicon
         self.normaliser = Normaliser(lexicon.english.english)
         words = t.dictionary_words(kb, lexicon)
+        self.ours = frozenset(words) | frozenset(lexicon.hints.ordinary_nouns) | _words_of(kb)
+        self.surnames = frozenset(lexicon.names.surnames)
         self.nlp = nlp or t.build_pipeline(words)
         self.kb_matcher = TermMatcher(t.kb_entries(kb, lexicon), lexicon.typos, naming_labels=t.NAMING_LABELS,
                                       context_labels=t.CONTEXT_LABELS, blocking_labels=frozenset({t.OUT_OF_SCOPE}))
@@ -188,6 +196,7 @@ class EntityReader:
         out += self._regions(norm, matches)
         out += self._asked_checks(norm)
         out += self._handed_in(norm, handed, out)
+        out += self._foreign_subject(norm, matches, out)
         after = self.lexicon.hints.after_handing_in
         if only_told and after and not any(x.entity == ASPECT for x in out):
             out.append(Entity(ASPECT, after, 0, len(norm.original), norm.original))
@@ -207,6 +216,29 @@ class EntityReader:
         if len(certificates) == 1 and not any(x.entity == CERTIFICATE for x in read):
             out.append(_entity(norm, CERTIFICATE, certificates.pop(), forms[0], IMPLIED))
         return out
+
+    def _foreign_subject(self, norm: Normalised, matches: list[Match], read: list[Entity]) -> list[Entity]:
+        """Read a noun that is not ours as the subject of a question naming nothing of ours ("湖州落户要啥条件"),
+        or standing right before the matter it asks about ("社保卡丢了怎么补办")."""
+        if any(x.entity in FOREIGN_BLOCKERS or (x.entity == MATERIAL and x.role != GENERIC) for x in read):
+            return []
+        asks = any(m.label in (t.ASPECT, t.MATTER, t.MATTER_HINT, t.VARIANT) for m in matches) or any(
+            w in norm.text for w in self.lexicon.hints.subject_questions)
+        if not asks:
+            return []  # "你是真人吗", "好嘞记下了": no question about a subject
+        matters = [m for m in matches if m.label in (t.MATTER, t.MATTER_HINT, t.VARIANT)]
+        at = 0
+        for w in jieba.posseg.cut(norm.text):
+            start, at = at, at + len(w.word)
+            noun = w.flag in FOREIGN_NOUN_TAGS or (w.flag == "nr" and w.word[0] not in self.surnames)  # 幼儿园
+            if not noun or len(w.word) < 2 or w.word in self.ours or any(
+                    m.start < at and start < m.end for m in matches):
+                continue
+            if matters and not any(at <= m.start <= at + 1 for m in matters):
+                continue
+            s, e = norm.span(start, at)
+            return [Entity(OUT_OF_SCOPE, w.word, s, e, norm.original[s:e])]
+        return []
 
     def _tells_what_was_done(self, clause: str, c: _Clause) -> bool:
         """Say whether a clause (with the mark after it) tells that something was handed in, asking nothing."""
@@ -527,6 +559,28 @@ class EntityReader:
         if bare:
             return [Entity(ORDINAL, float(bare.group(1)), 0, len(norm.original), norm.original)]
         return []
+
+
+def _words_of(kb: KnowledgeBase) -> frozenset[str]:
+    """Return the words of the knowledge base's own texts (a noun the documents use is never a subject foreign to
+    them: 名单, 建设部, 通告)."""
+    texts: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+        elif hasattr(value, "dict"):
+            walk(value.dict())
+
+    for records in (kb.procedures, kb.policies, kb.contacts, kb.forms, kb.certificates):
+        walk(list(records.values()))
+    return frozenset(w for text in texts for w in jieba.cut(text) if len(w) > 1)
 
 
 def _entity(norm: Normalised, name: str, value: str | float, m: Match, role: str | None = None) -> Entity:
