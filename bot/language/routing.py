@@ -34,6 +34,7 @@ class Reading:
     certain: frozenset[str]  # the entities it has in no uncertain role
     asked: frozenset[str]  # the aspects it asks (any role)
     tells: bool  # it tells a fact of the person's case (a missing material is one)
+    facts_told: int  # how many facts of the case it tells
     aspect_intents: frozenset[str]  # the intents that ask one aspect (knowledge/aspects.yml)
     whole_id: bool  # it holds a whole ID number
 
@@ -46,7 +47,8 @@ class Reading:
         return cls(names=names,
                    certain=frozenset(str(x.get("entity")) for x in entities if x.get("role") not in UNCERTAIN_ROLES),
                    asked=frozenset(str(x.get("value")) for x in entities if x.get("entity") == e.ASPECT),
-                   tells=tells, aspect_intents=aspect_intents,
+                   tells=tells, facts_told=sum(1 for x in entities if x.get("entity") in e.FACT_ENTITIES_SET),
+                   aspect_intents=aspect_intents,
                    whole_id=any(x.get("entity") == e.ID_NUMBER and x.get("value") == e.WHOLE for x in entities))
 
     @property
@@ -131,6 +133,14 @@ def facts_told_are_a_situation_when_unsure(intent: str | None, r: Reading) -> fr
     return frozenset()
 
 
+def a_yes_or_no_telling_facts_is_a_situation(intent: str | None, r: Reading) -> frozenset[str]:
+    """"我自己去，东西都准备好了" read as "yes": a yes or no that tells several facts of one's case is a situation
+    (the one-trip form takes both); "是的，都备全了" (one fact) stays a yes, which answers the other questions too."""
+    if intent in (i.AFFIRM, i.DENY) and r.facts_told >= 2 and not r.looks_up:
+        return frozenset({i.AFFIRM, i.DENY})
+    return frozenset()
+
+
 def a_question_is_no_small_talk_or_look_up(intent: str | None, r: Reading) -> frozenset[str]:
     """"那注销呢" read as "no": a question is neither small talk nor, without an ID number, a look-up."""
     if not r.is_question:
@@ -152,6 +162,7 @@ RULES: tuple[Rule, ...] = (
     trips_with_facts_are_a_verdict,
     a_situation_tells_a_fact,
     facts_told_are_a_situation_when_unsure,
+    a_yes_or_no_telling_facts_is_a_situation,
     a_question_is_no_small_talk_or_look_up,
 )
 
