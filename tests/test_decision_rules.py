@@ -6,10 +6,14 @@ rule is called alone.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from bot.answers.render import Answers
 from bot.dialogue import questions as q
 from bot.dialogue.questions import Context, Questions
+from bot.rules.workdays import WorkCalendar
 from tests.conftest import parse_of
 
 AFTER_CLARIFY = Context(options=["P", "H"], matter="change", aspects=["materials"])
@@ -123,3 +127,14 @@ def test_a_topical_contact_gives_way_to_a_procedure_only_when_one_is_named(quest
     assert system.kind == q.CONTACT and "system_tech" in system.keys
     assert decided(questions, reader, "a_topical_contact",
                    "国家注册证加了个专业，建设信息港名单出来了，下一步干嘛", Context()) is None
+
+
+def test_displeasure_naming_nothing_gets_an_apology_the_look_up_and_whom_to_call(questions, reader, kb):
+    d = decided(questions, reader, "a_complaint", "等了快一个月了也没个信儿", Context(), intent="complain")
+    assert d.kind == q.COMPLAINT and not d.answered  # queued for staff review
+    qa = q.QuestionAnswerer(kb, Answers(kb, WorkCalendar(kb.holidays)))
+    answer = qa.render(d, parse_of(reader, "等了快一个月了也没个信儿"), date(2026, 11, 21))[0]
+    text = "".join(s.text or "" for s in answer.sections)
+    assert qa.answers.say("complaint.look_up") in text and answer.phones
+    assert decided(questions, reader, "a_complaint", "在协会窗口排了半天队", Context(), intent="complain").kind == q.COMPLAINT
+    assert decided(questions, reader, "a_complaint", "湖州的证延续太麻烦了", Context(), intent="complain") is None

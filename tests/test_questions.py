@@ -585,6 +585,56 @@ def test_a_noun_of_the_documents_a_person_or_chat_is_no_foreign_subject(talk, me
     assert talk.say(message).kind != "out_of_scope"
 
 
+def test_forms_listed_by_number_after_one_are_each_answered(talk):
+    d = talk.say("附件二、五各是什么表")
+    assert d.kind == "form" and d.keys == ["附件二", "附件五"]
+
+
+def test_a_training_certificate_named_beside_a_national_one_answers_both(talk):
+    d = talk.say("培训证跟国家注册的证我都不要了，都要销掉，咋办")
+    assert d.kind == "answer" and set(d.codes) == {"P-CANCEL", "H-CANCEL", "N-CANCEL"}
+
+
+def test_how_many_visits_says_what_comes_out_of_the_one_visit(talk, kb):
+    talk.say("全省统一平台的培训证补证要跑几趟")
+    assert kb.procedures["P-REISSUE"].printing.text in talk.text
+
+
+@pytest.mark.parametrize(("message", "code", "aspect"), [
+    ("湖州的证换单位，我自己去办就行吗", "H-CHANGE-EMPLOYER", "proxy"),
+    ("全省统一平台的证书上名字印成别人的了，咋弄", "P-CORRECT", None),
+    ("湖州市监理工程师培训合格证忘在出租车上了，怎么办", "H-REISSUE", None),
+    ("全省统一平台的证，我辞职去了新公司，要带什么", "P-CHANGE-EMPLOYER", "materials"),
+])
+def test_a_matter_or_aspect_said_in_two_words(talk, message, code, aspect):
+    d = talk.say(message)
+    assert d.kind == "answer" and d.codes == [code] and (aspect is None or d.aspects == [aspect])
+
+
+def test_where_a_form_comes_from_is_asked_of_the_form_not_the_office(talk):
+    d = talk.say("湖州市监理工程师培训合格证延续的汇总表去哪里弄")
+    assert d.kind == "form" and d.keys == ["附件六"]
+
+
+def test_a_validity_said_with_only_is_read(reader):
+    assert any(e.entity == "expiry" for e in reader.read("证的有效期只到明年五月底，能延续吗"))
+
+
+def test_a_form_in_a_list_of_what_one_has_ready_is_no_question_about_the_form(talk):
+    d = talk.say("湖州证增加专业，附件一、业务手册、证书原件都备齐了，跑一趟能办完吗")
+    assert d.kind == "answer" and d.codes == ["H-ADD-SPECIALTY"] and not d.keys
+
+
+def test_a_field_asked_of_a_matter_is_asked_of_the_one_attached_form_that_has_it(talk):
+    d = talk.say("补办用的那张表，事由一栏要怎么写")
+    assert d.kind == "form" and d.keys == ["附件三"]
+
+
+def test_where_approval_is_announced_is_said_for_the_certificate(talk, kb):
+    talk.say("国注审批下来了没有，在哪个网站查")
+    assert kb.certificates["N"].time_note in talk.text
+
+
 # ---------------------------------------------------------------------------------------------- a field of a form
 @pytest.mark.parametrize(("message", "key", "field", "has"), [
     ("补办申请表上要不要填性别", "附件三", "性别", False), ("附件二要填手机号吗", "附件二", "手机号", True),

@@ -200,9 +200,10 @@ class ProcedureAnswers:
         if not p.visits:
             return [Section("trips", heading=self.say("trips.heading"), text=self.say("trips.zero", summary=p.summary))]
         place = self.kb.contacts[p.handler].name
-        if self.kb.one_trip_covers(p):
+        if self.kb.one_trip_covers(p):  # one visit, and what comes out of it ("十个工作日完成打印")
+            printing = [Section("trips", text=self.say("time.printing_line", text=p.printing.text))] if p.printing else []
             return [Section("trips", heading=self.say("trips.heading"), text=self.say("trips.one", place=place),
-                            items=self.parts.who_items(p))]
+                            items=self.parts.who_items(p)), *printing]
         outside = self.kb.policies["one_trip_definition"].outside_note or ""
         steps = self.parts.visits_section(p, self.say("trips.steps"))
         heading = self.say("trips.visits", place=place, count=self.parts.times(p.trips)) if p.then is None else \

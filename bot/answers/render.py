@@ -170,7 +170,8 @@ class Answers:
                 sections.append(Section("forms", heading=self.say("clarify.forms_of", certificate=cert.name),
                                         text=cert.forms_note))
                 text = self.say("clarify.choose_for_more")
-            if "time" in aspects and cert.time_note:  # "国注审批有没有规定几个工作日": the same for every item
+            # the same for every item: "国注审批有没有规定几个工作日", "批没批去哪看"
+            if {"time", "collection"} & set(aspects) and cert.time_note:
                 sections.append(Section("time", heading=self.say("clarify.time_of", certificate=cert.name),
                                         text=cert.time_note))
                 text = self.say("clarify.choose_for_more")
@@ -207,6 +208,11 @@ class Answers:
         """Say the question was not understood, and whom to call."""
         return self._with_fallback("not_understood", [Section("text", text=self.say("fallback.not_understood")
                                                               + self._scope())])
+
+    def complaint(self) -> Answer:
+        """Apologise, offer the look-up by ID number, and say whom to call."""
+        return self._with_fallback("complaint", [Section("text", text=self.say("complaint.apology")),
+                                                 Section("text", text=self.say("complaint.look_up"))])
 
     def fallback_contacts(self) -> Answer:
         """Return whom to call when the assistant cannot answer."""

@@ -46,9 +46,10 @@ POLICY = "policy"
 SILENT = "silent"  # what the documents do not say
 STATUS_REASON = "status_reason"  # what the last looked-up record says
 OUT_OF_SCOPE = "out_of_scope"
+COMPLAINT = "complaint"  # displeasure: an apology, the look-up offered, whom to call
 UNKNOWN = "unknown"
 NO_OPTIONS = "no_options"  # an option picked where none was offered
-UNANSWERED = frozenset({OUT_OF_SCOPE, UNKNOWN})
+UNANSWERED = frozenset({OUT_OF_SCOPE, UNKNOWN, COMPLAINT})  # queued for staff review
 
 
 @dataclass
@@ -150,7 +151,8 @@ class Questions:
     @property
     def rules(self) -> tuple[Callable[[Question], Decision | None], ...]:
         """Return the decision rules, in the order they are tried."""
-        return (self.choose_by_position, self.choose_by_name, self.choose_by_issuer, self.choose_by_place, self.a_place_alone,
+        return (self.a_complaint, self.choose_by_position, self.choose_by_name, self.choose_by_issuer,
+                self.choose_by_place, self.a_place_alone,
                 self.another_qualification, self.an_uncovered_topic, self.a_form, self.an_extra_trip, self.a_policy,
                 self.the_policy_in_context, self.a_topical_contact, self.the_office_of_a_certificate,
                 self.a_contact_named, self.the_contact_in_context, self.whom_to_call, self.a_status_reason,
@@ -166,6 +168,8 @@ class Questions:
             certs = [parse.implied_certificate]
         if not certs and parse.generic_certificates and not parse.out_of_scope:
             certs = parse.generic_certificates[:1]  # "培训证" is P or H, "注册证书" the national one
+        if certs and TRAINING in parse.generic_certificates and not set(certs) & {"P", "H", TRAINING}:
+            certs.append(TRAINING)  # "培训证和国家注册证都要销": both kinds named
         if TRAINING in certs and not set(certs) & {"P", "H"}:
             certs = [c for c in certs if c != TRAINING] + ["P", "H"]
         certs = [c for c in CERTIFICATE_ORDER if c in certs]
@@ -176,6 +180,14 @@ class Questions:
         q = Question(parse, ctx, intent, aspects, certs, matter, matters=list(parse.matters))
         q.form = self._form(parse, ctx, aspects, matter, certs)
         return q
+
+    def a_complaint(self, q: Question) -> Decision | None:
+        """"等了半个月还没动静", "回答了跟没说一样": displeasure with the service or the answers, naming nothing to
+        answer: an apology, the look-up offered, whom to call."""
+        p = q.parse
+        if q.intent == i.COMPLAIN and not (p.certificates or p.matters or p.forms or p.policies):
+            return Decision(COMPLAINT)
+        return None
 
     def choose_by_position(self, q: Question) -> Decision | None:
         """"第二个", "2": the option at that place of the last clarification."""
@@ -427,6 +439,8 @@ class Questions:
                 certs = [c for c in CERTIFICATE_ORDER if self.procedures_for([c], matter)]
         procs = self.procedures_for(certs, matter)
         named_certs = [c for c in p.certificates if c in CERTIFICATE_ORDER]
+        if named_certs and TRAINING in p.generic_certificates and not set(named_certs) & {"P", "H"}:
+            named_certs.append("P")  # a training certificate named beside another kind
         if len(procs) > 1 and set(ctx.procedures) & {x.code for x in procs}:
             procs = [x for x in procs if x.code in ctx.procedures]  # "那个变更" after a look-up: the one in context
         asking = {x.code for m in self._telling(p.materials) for x in self.kb.asking_for(m)}
@@ -435,7 +449,10 @@ class Questions:
         if not procs:
             return Decision(NO_SUCH_PROCEDURE, matter=matter, certificate=certs[0] if len(certs) == 1 else None,
                             aspects=q.aspects)
-        decision = self._answer([x.code for x in procs], q.aspects, p, ctx, several=len(set(named_certs)) > 1)
+        # "补办用的是附件几": which form each certificate's procedure uses is a short answer, given for every one
+        forms_only = not named_certs and bool(q.aspects) and set(q.aspects) <= {FORMS, FIELDS}
+        decision = self._answer([x.code for x in procs], q.aspects, p, ctx,
+                                several=len(set(named_certs)) > 1 or forms_only)
         decision.policies = [k for k in p.policies if self._bears_on(k, decision.codes)]
         if decision.kind == ANSWER:
             decision.keys = [q.form] if q.form else []
@@ -499,8 +516,8 @@ class Questions:
             return ctx.form
         if FIELDS in aspects and matter:
             procs = self.procedures_for(certs or [c for c in CERTIFICATE_ORDER if self.kb.find(c, matter)], matter)
-            forms = {self._only_form(p) for p in procs}
-            if len(forms) == 1 and None not in forms:
+            forms = {self._only_form(p) for p in procs} - {None}  # a national item has no 附件 form to ask of
+            if len(forms) == 1:
                 return forms.pop()
         return None
 
@@ -635,4 +652,6 @@ class QuestionAnswerer:
             return [a.status_reasons(d.records), *materials]
         if d.kind == OUT_OF_SCOPE:
             return [a.out_of_scope()]
+        if d.kind == COMPLAINT:
+            return [a.complaint()]
         return [a.not_understood()]

@@ -77,6 +77,9 @@ STATUS_ENTITIES = frozenset({ID_NUMBER, PROGRESS})
 MISSING = "missing"  # role of a material the person lacks
 ALTERNATIVE = "alternative"  # role of a material named by one of the forms the documents accept
 GENERIC = "generic"  # role of a certificate named only by a general word (注册证书, 合格证)
+LIST_MARK = "、"
+# One more number in a list of forms after "附件三": "、四", "和5", "，附件六".
+_LISTED_NUMBER = re.compile(r"\s*[、,，和及与跟]\s*(?:附件)?([一二三四五六七八九1-9])(?![一二三四五六七八九十0-9个项份张])")
 # jieba's tags of nouns that may be a question's subject (places and names are read otherwise).
 FOREIGN_NOUN_TAGS = frozenset({"n", "nz", "vn", "nt"})
 HINT = "hint"  # role of a matter only hinted at (到期了), when no matter word is said
@@ -183,7 +186,9 @@ class EntityReader:
         told = [(c.start, c.end) for c in clauses if self._tells_what_was_done(text[c.start:c.end + 1], c)]
         named = [m for m in named if not (m.label == t.ASPECT and any(s <= m.start < e for s, e in told))]
         # A form handed in ("附件四交到协会了，要多久") is asked nothing about: it tells the procedure.
-        handed = [m for m in named if m.label == t.FORM and any(s <= m.start < e for s, e in told)]
+        ready = [(_listed_from(c.start, clauses, text), c.end) for c in clauses
+                 if c.has(t.READY) and self._tells(text[c.start:c.end + 1], c)]
+        handed = [m for m in named if m.label == t.FORM and any(s <= m.start < e for s, e in told + ready)]
         named = [m for m in named if m not in handed]
         only_told = bool(told) and len(told) == len(clauses)  # "材料已经交到2号窗口了": what comes next?
         out: list[Entity] = []
@@ -242,9 +247,13 @@ class EntityReader:
 
     def _tells_what_was_done(self, clause: str, c: _Clause) -> bool:
         """Say whether a clause (with the mark after it) tells that something was handed in, asking nothing."""
+        return c.has(t.SUBMISSION) and self._tells(clause, c)
+
+    def _tells(self, clause: str, c: _Clause) -> bool:
+        """Say whether a clause (with the mark after it) tells something done ("了", "已经"), asking nothing
+        ("附件一、手册都备齐了": what one has, not a question about the form)."""
         f = self.lexicon.facts
-        return c.has(t.SUBMISSION) and any(w in clause for w in f.done) and not c.has(t.QUESTION_TAG) \
-            and not any(w in clause for w in f.asking)
+        return any(w in clause for w in f.done) and not c.has(t.QUESTION_TAG) and not any(w in clause for w in f.asking)
 
     def _asked_checks(self, norm: Normalised) -> list[Entity]:
         """Read a question about a condition check itself ("有没有年龄卡着"), by its words as typed."""
@@ -374,6 +383,8 @@ class EntityReader:
                 continue  # "要啥条件", "要交多少钱": the question is about the word after it
             if m.label in NAMED_BY_KEY and m.label != t.MATTER:
                 out.append(_entity(norm, NAMED_BY_KEY[m.label], m.key, m))
+            if m.label == t.FORM:
+                out += self._forms_listed_after(norm, m)
             elif m.label == t.OUT_OF_SCOPE:
                 out.append(_entity(norm, OUT_OF_SCOPE, m.text, m))
         for pair in self.lexicon.hints.contact_pairs:  # "浙江省那个监理协会": the provincial association
@@ -382,6 +393,22 @@ class EntityReader:
                 s, e = norm.span(found[0], found[3])
                 out = [x for x in out if not (x.entity == CONTACT and s <= x.start and x.end <= e)]
                 out.append(Entity(CONTACT, pair.contact, s, e, norm.original[s:e]))
+        return out
+
+    def _forms_listed_after(self, norm: Normalised, form: Match) -> list[Entity]:
+        """Read the forms listed by number right after one ("附件三、四、五", "附件一和二"): the same word, another
+        number."""
+        prefix = form.key.rstrip("一二三四五六七八九十0123456789")
+        out, at = [], form.end
+        while (m := _LISTED_NUMBER.match(norm.text, at)) is not None:
+            number = chinese_number(m.group(1))
+            key = next((k for k in self.kb.forms if k.startswith(prefix) and
+                        chinese_number(k[len(prefix):]) == number), None) if number else None
+            if key is None:
+                break
+            s, e = norm.span(m.start(1), m.end())
+            out.append(Entity(FORM, key, s, e, norm.original[s:e]))
+            at = m.end()
         return out
 
     def _matters(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
@@ -426,7 +453,7 @@ class EntityReader:
             found = _pair_at(pair, norm.text, pair.across_clauses)
             if found:
                 words = [norm.span(found[0], found[1]), norm.span(found[2], found[3])]
-                out = [x for x in out if not (any(s <= x.start < e for s, e in words) and (
+                out = [x for x in out if not (any(x.start < e and s < x.end for s, e in words) and (
                     x.entity in pair.instead_of or (x.entity == ASPECT and x.value in pair.instead_of)))]
                 s, e = words[0][0], words[1][1]
                 out.append(Entity(ASPECT, pair.aspect, s, e, norm.original[s:e]))
@@ -559,6 +586,15 @@ class EntityReader:
         if bare:
             return [Entity(ORDINAL, float(bare.group(1)), 0, len(norm.original), norm.original)]
         return []
+
+
+def _listed_from(start: int, clauses: list[_Clause], text: str) -> int:
+    """Return where a list ending in the clause at start begins ("附件一、手册、证书原件都备齐了": at 附件一)."""
+    starts = {c.end: c.start for c in clauses}
+    while start > 0 and text[start - 1] == LIST_MARK and start in starts:
+        start = starts[start]  # the "、" clause itself
+        start = starts.get(start, start)  # the item before it
+    return start
 
 
 def _words_of(kb: KnowledgeBase) -> frozenset[str]:

@@ -28,6 +28,7 @@ INFORM_IDENTITY = "inform_identity"
 ASK_ONE_TRIP = "ask_one_trip"
 INFORM_SITUATION = "inform_situation"
 OUT_OF_SCOPE = "out_of_scope"
+COMPLAIN = "complain"  # displeasure with the service or the answers: an apology, whom to call, the look-up
 NLU_FALLBACK = "nlu_fallback"  # Rasa's FallbackClassifier names it
 
 # Answered by a fixed response (domain.yml utter_*): greetings, thanks, yes and no.
@@ -39,5 +40,5 @@ VERDICT = frozenset({ASK_ONE_TRIP})
 SITUATION = frozenset({INFORM_SITUATION})
 # Answered by action_answer_question (data/rules/questions.yml).
 QUESTIONS = frozenset({ASK_MATERIALS, ASK_CONDITIONS, ASK_PROCESS, ASK_TIME, ASK_FORMS, ASK_CONTACT, ASK_POLICY,
-                       ASK_GUIDE, INFORM_CERTIFICATE, CHOOSE_OPTION, OUT_OF_SCOPE})
+                       ASK_GUIDE, INFORM_CERTIFICATE, CHOOSE_OPTION, OUT_OF_SCOPE, COMPLAIN})
 ALL = SMALL_TALK | STATUS | VERDICT | SITUATION | QUESTIONS | {NLU_FALLBACK}

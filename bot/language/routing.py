@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.knowledge.base import CONDITIONS as CONDITIONS_ASPECT
-from bot.knowledge.base import GUIDE, PROCESS, TRIPS, KnowledgeBase
+from bot.knowledge.base import COLLECTION, GUIDE, PROCESS, TRIPS, KnowledgeBase
 from bot.knowledge.base import PROXY as PROXY_ASPECT
 from bot.language import entities as e
 from bot.language import intents as i
@@ -97,8 +97,9 @@ def facts_without_an_id_are_a_question(intent: str | None, r: Reading) -> frozen
 
 
 def finding_out_is_a_question(intent: str | None, r: Reading) -> frozenset[str]:
-    """"审核结果去哪里看": how to find out a result is a question about the process, not a look-up."""
-    if intent in i.STATUS and e.ID_NUMBER not in r.names and PROCESS in r.asked:
+    """"审核结果去哪里看": how to find out a result is a question about the process (the step after approval),
+    not a look-up."""
+    if intent in i.STATUS and e.ID_NUMBER not in r.names and {PROCESS, COLLECTION} & r.asked:
         return i.SMALL_TALK | i.STATUS
     return frozenset()
 
