@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.knowledge.base import CONDITIONS as CONDITIONS_ASPECT
 from bot.knowledge.base import COLLECTION, GUIDE, PROCESS, TRIPS, KnowledgeBase
+from bot.knowledge.base import CONDITIONS as CONDITIONS_ASPECT
 from bot.knowledge.base import PROXY as PROXY_ASPECT
 from bot.language import entities as e
 from bot.language import intents as i
