@@ -439,8 +439,9 @@ class Questions:
                 certs = [c for c in CERTIFICATE_ORDER if self.procedures_for([c], matter)]
         procs = self.procedures_for(certs, matter)
         named_certs = [c for c in p.certificates if c in CERTIFICATE_ORDER]
-        if named_certs and TRAINING in p.generic_certificates and not set(named_certs) & {"P", "H"}:
-            named_certs.append("P")  # a training certificate named beside another kind
+        kinds = set(named_certs)
+        if kinds and TRAINING in p.generic_certificates and not kinds & {"P", "H"}:
+            kinds.add(TRAINING)  # "培训证和国家注册证": a training certificate named beside another kind
         if len(procs) > 1 and set(ctx.procedures) & {x.code for x in procs}:
             procs = [x for x in procs if x.code in ctx.procedures]  # "那个变更" after a look-up: the one in context
         asking = {x.code for m in self._telling(p.materials) for x in self.kb.asking_for(m)}
@@ -452,7 +453,7 @@ class Questions:
         # "补办用的是附件几": which form each certificate's procedure uses is a short answer, given for every one
         forms_only = not named_certs and bool(q.aspects) and set(q.aspects) <= {FORMS, FIELDS}
         decision = self._answer([x.code for x in procs], q.aspects, p, ctx,
-                                several=len(set(named_certs)) > 1 or forms_only)
+                                several=len(kinds) > 1 or forms_only)
         decision.policies = [k for k in p.policies if self._bears_on(k, decision.codes)]
         if decision.kind == ANSWER:
             decision.keys = [q.form] if q.form else []
