@@ -138,3 +138,9 @@ def test_displeasure_naming_nothing_gets_an_apology_the_look_up_and_whom_to_call
     assert qa.answers.say("complaint.look_up") in text and answer.phones
     assert decided(questions, reader, "a_complaint", "在协会窗口排了半天队", Context(), intent="complain").kind == q.COMPLAINT
     assert decided(questions, reader, "a_complaint", "湖州的证延续太麻烦了", Context(), intent="complain") is None
+
+
+def test_a_position_asking_about_the_procedure_in_context_is_no_choice(questions, reader):
+    assert decided(questions, reader, "choose_by_position", "第二样是什么表", IN_CONTEXT) is None
+    d = questions.decide(parse_of(reader, "第二样是什么表"), IN_CONTEXT, "ask_forms")
+    assert d.kind == q.ANSWER and d.codes == ["H-RENEW"] and d.aspects == ["forms"]

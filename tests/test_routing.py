@@ -36,6 +36,7 @@ def reading(reader, text: str) -> Reading:
      i.ALL - i.SITUATION - i.VERDICT),
     (routing.a_yes_or_no_telling_facts_is_a_situation, i.AFFIRM, "本人亲自跑，资料也都带齐了", frozenset({i.AFFIRM, i.DENY})),
     (routing.a_question_is_no_small_talk_or_look_up, i.DENY, "那注销呢", i.SMALL_TALK | i.STATUS),
+    (routing.a_question_is_no_small_talk_or_look_up, i.DENY, "一寸照要不", i.SMALL_TALK | i.STATUS),
 ])
 def test_each_rule_rules_out_in_its_situation(reader, rule, intent, text, out):
     assert rule(intent, reading(reader, text)) == out

@@ -190,12 +190,13 @@ class Questions:
         return None
 
     def choose_by_position(self, q: Question) -> Decision | None:
-        """"第二个", "2": the option at that place of the last clarification."""
+        """"第二个", "2": the option at that place of the last clarification ("第一样东西是啥表" with none offered
+        asks about the procedure in context instead)."""
         p, ctx = q.parse, q.ctx
         if p.ordinal is None or p.certificates or p.matters:
             return None
         if not ctx.options:
-            return Decision(NO_OPTIONS)
+            return None if p.aspects and ctx.procedures else Decision(NO_OPTIONS)
         index = p.ordinal - 1 if p.ordinal > 0 else len(ctx.options) - 1
         if 0 <= index < len(ctx.options):
             return self._choose(ctx.options[index], ctx, q.parse.aspects)

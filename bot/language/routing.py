@@ -53,9 +53,10 @@ class Reading:
 
     @property
     def is_question(self) -> bool:
-        """Say whether it names what questions are about, or asks an aspect without telling facts."""
+        """Say whether it names what questions are about, or asks an aspect or a material ("要登报不") without
+        telling facts."""
         return bool(self.certain & e.NAMING_ENTITIES) or (
-            e.ASPECT in self.certain and not self.certain & e.FACT_ENTITIES_SET)
+            bool({e.ASPECT, e.MATERIAL} & self.certain) and not self.certain & e.FACT_ENTITIES_SET)
 
     @property
     def looks_up(self) -> bool:
