@@ -113,6 +113,14 @@ class Question:
         return bool(self.form and self.matter and set(self.aspects) - {FIELDS, FORMS, CONDITIONS})
 
 
+def _training_beside_another_kind(parse: Parse) -> bool:
+    """Say whether a training certificate is named by a general word beside another kind named ("培训证和国家注册证
+    都要销"): both kinds are asked about."""
+    named = set(parse.certificates)
+    return TRAINING in parse.generic_certificates and bool(named & set(CERTIFICATE_ORDER)) and \
+        not named & {"P", "H", TRAINING}
+
+
 class Questions:
     """Decide answers to questions with one knowledge base."""
 
@@ -168,7 +176,7 @@ class Questions:
             certs = [parse.implied_certificate]
         if not certs and parse.generic_certificates and not parse.out_of_scope:
             certs = parse.generic_certificates[:1]  # "培训证" is P or H, "注册证书" the national one
-        if certs and TRAINING in parse.generic_certificates and not set(certs) & {"P", "H", TRAINING}:
+        if _training_beside_another_kind(parse):
             certs.append(TRAINING)  # "培训证和国家注册证都要销": both kinds named
         if TRAINING in certs and not set(certs) & {"P", "H"}:
             certs = [c for c in certs if c != TRAINING] + ["P", "H"]
@@ -440,9 +448,7 @@ class Questions:
                 certs = [c for c in CERTIFICATE_ORDER if self.procedures_for([c], matter)]
         procs = self.procedures_for(certs, matter)
         named_certs = [c for c in p.certificates if c in CERTIFICATE_ORDER]
-        kinds = set(named_certs)
-        if kinds and TRAINING in p.generic_certificates and not kinds & {"P", "H"}:
-            kinds.add(TRAINING)  # "培训证和国家注册证": a training certificate named beside another kind
+        kinds = set(named_certs) | ({TRAINING} if _training_beside_another_kind(p) else set())
         if len(procs) > 1 and set(ctx.procedures) & {x.code for x in procs}:
             procs = [x for x in procs if x.code in ctx.procedures]  # "那个变更" after a look-up: the one in context
         asking = {x.code for m in self._telling(p.materials) for x in self.kb.asking_for(m)}
