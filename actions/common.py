@@ -124,3 +124,18 @@ def context_events(ctx: Context) -> list[EventType]:
         SlotSet(slots.MATTERS, ctx.matters or None),
         SlotSet(slots.LAST_POLICY, ctx.policy),
     ]
+
+
+def changes(tracker: Tracker, events: list[EventType]) -> list[EventType]:
+    """Return the events without those that set a slot to the value it has by then: each one Rasa would store,
+    check, replay and featurise at every later turn of the session for nothing."""
+    values = dict(tracker.slots)
+    kept: list[EventType] = []
+    for event in events:
+        if event.get("event") == "slot":
+            name, value = event.get("name"), event.get("value")
+            if name in values and values[name] == value:
+                continue
+            values[name] = value
+        kept.append(event)
+    return kept

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions import slots
 from actions.common import (
     WithServices,
+    changes,
     context_events,
     context_of,
     intent_of,
@@ -169,7 +170,7 @@ class ActionOneTripVerdict(_Verdicts, Action):
             s = self.services
             step = s.questions.step(parse_of(tracker), context_of(tracker), intent_of(tracker), s.today())
             send_all(dispatcher, step.answers, record_decision(s, tracker, step.answers, step.decision))
-            return context_events(step.context)
+            return changes(tracker, context_events(step.context))
         asked = tracker.get_slot(slots.TRIP_ASPECTS) or ()
         verdicts = [self.services.one_trip.render(group, self.verdict(tracker, group, final=True), asked)
                     for group in self.by_certificate(codes)]
@@ -177,4 +178,4 @@ class ActionOneTripVerdict(_Verdicts, Action):
         reset = [SlotSet(name, None) for name in (*e.FACT_ENTITIES, slots.MATERIALS_NAMED, slots.MATERIALS_MISSING,
                                                   slots.TRIP_PROCEDURE, slots.TRIP_ANSWERED, slots.TRIP_ASKED,
                                                   slots.TRIP_ASPECTS)]
-        return [*reset, SlotSet(slots.PROCEDURE, codes), SlotSet(slots.ASPECT, ["trips"])]
+        return changes(tracker, [*reset, SlotSet(slots.PROCEDURE, codes), SlotSet(slots.ASPECT, ["trips"])])

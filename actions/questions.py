@@ -9,7 +9,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import WithServices, context_events, context_of, intent_of, parse_of, record_decision, send_all, text_of
+from actions.common import (
+    WithServices,
+    changes,
+    context_events,
+    context_of,
+    intent_of,
+    parse_of,
+    record_decision,
+    send_all,
+    text_of,
+)
 from bot.dialogue.questions import NO_OPTIONS
 from bot.rules.idnumber import mask_text
 
@@ -33,4 +43,4 @@ class ActionAnswerQuestion(WithServices, Action):
         if not step.decision.answered:
             s.store.log_unanswered(text=text_of(tracker), reason=step.decision.kind)
             logger.info("unanswered (%s): %r", step.decision.kind, mask_text(text_of(tracker))[:200])
-        return context_events(step.context)
+        return changes(tracker, context_events(step.context))

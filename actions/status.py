@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.common import WithServices, context_events, parse_of, record_turn, send, send_all, text_of
+from actions.common import WithServices, changes, context_events, parse_of, record_turn, send, send_all, text_of
 from bot.applications.limits import client_key
 from bot.applications.store import ApplicationRecord
 from bot.dialogue.questions import ANSWER, CONTACT, FORM, POLICY, Context
@@ -138,7 +138,7 @@ class ActionReportStatus(WithServices, Action):
                                    SlotSet(slots.LOOKUP_MISSED, None), SlotSet(slots.STATUS_FOUND, None),
                                    SlotSet(slots.ID_HASH, None), SlotSet(slots.ID_MASKED, None)]
         if not found:
-            return events  # the look-up was stopped (too many misses): the validation said why
+            return changes(tracker, events)  # the look-up was stopped (too many misses): the validation said why
         codes = list(dict.fromkeys(r.procedure_code for r in found))
         turn = record_turn(s, tracker, kind="status", procedures=codes, personal=True)  # the message is who they are
         answers = [s.status.report(found, tracker.get_slot(slots.ID_MASKED) or "", today=s.today())]
@@ -152,4 +152,4 @@ class ActionReportStatus(WithServices, Action):
             answers += s.questions.step(Parse(aspects=parse.aspects, matters=parse.matters), ctx, None,
                                         s.today()).answers
         send_all(dispatcher, answers, turn)
-        return [*events, SlotSet(slots.STATUS_RECORDS, records), *context_events(ctx)]
+        return changes(tracker, [*events, SlotSet(slots.STATUS_RECORDS, records), *context_events(ctx)])

@@ -18,13 +18,14 @@ from typing import Any
 import rasa.core.run
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.processor import MessageProcessor
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.events import Event
 from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow.models import RasaModel
 
-from rasa_ext import action_call, events, model_loading, server, sessions, turns
+from rasa_ext import action_call, events, model_loading, rules, server, sessions, turns
 
 WRITTEN_FOR = "3.6.21"
 
@@ -81,6 +82,10 @@ PATCHES: tuple[Patch, ...] = (
           "Rasa finds each stored event's class by listing every Event subclass anew: most of the time spent "
           "rebuilding a tracker. Remember the class found for each type name.",
           "b5cf570fa7f286c7059ec73d8880528d03a78b28cf4e80285a46079c0fa65968"),
+    Patch(RulePolicy, "_get_possible_keys", _keep(rules.possible_keys),
+          "RulePolicy checks every rule against every state of the session, newest first, although a rule "
+          "shorter than the states looked at so far fits them all. Stop after the longest rule: the same rules.",
+          "2915fd81711e194c6d667728e00bd0e51e9c1c2791a0be14c55f0ef9938f9936"),
     Patch(Agent, "handle_message", turns.installed,
           "Rasa parses a message on the event loop, with no time limit, and starts every turn that arrives "
           "at once. Parse in a worker thread as soon as the message arrives, give the phone hand-off after "

@@ -8,17 +8,54 @@ less in the one process that holds the model.
 
 Once Rasa's command has finished (the server stopped: every turn's events are committed, the stores closed),
 the process ends at once: tearing down TensorFlow's objects at interpreter exit took 4 s, which held a restart.
+Ending at once skips the exit handlers, among them TensorFlow's removal of the source files it generates for
+each traced function (about sixty at every start, left in /tmp for good). So the process keeps its temporary
+files in a folder of its own, removed when it ends, and a start removes the folders of processes that were killed.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
+import tempfile
+from pathlib import Path
+
+SCRATCH_PREFIX = "rasa-run-"
+
+
+def _alive(pid: int) -> bool:
+    """Say whether a process with this id is running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_scratch(root: Path) -> None:
+    """Remove the temporary folders of earlier processes that no longer run (a killed process leaves its own)."""
+    for folder in root.glob(f"{SCRATCH_PREFIX}*"):
+        owner = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if owner.isdigit() and int(owner) != os.getpid() and not _alive(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def use_own_scratch() -> Path:
+    """Make this process's temporary files go to a folder of its own, and return the folder."""
+    root = Path(tempfile.gettempdir())
+    remove_stale_scratch(root)
+    folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=root))
+    tempfile.tempdir = str(folder)
+    return folder
 
 
 def main() -> None:
     """Run Rasa's command line after installing our changes."""
+    scratch = use_own_scratch()
     sys.modules.setdefault("jax", None)  # type: ignore[arg-type]  # `import jax` now raises ImportError
     from rasa.__main__ import main as rasa_main
 
@@ -26,10 +63,13 @@ def main() -> None:
 
     patches.install()
     sys.argv[0] = "rasa"
-    rasa_main()
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        rasa_main()
+    finally:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        shutil.rmtree(scratch, ignore_errors=True)
     os._exit(0)
 
 

@@ -267,12 +267,31 @@ async def test_asking_for_the_number_when_the_name_is_in(services, talk):
 # ---------------------------------------------------------------------------------------------- answer action
 @pytest.mark.asyncio
 async def test_clarify_then_a_reply_in_words(services, talk, kb):
-    changed = await talk.run(ActionAnswerQuestion(services), "注销要准备什么", "ask_materials")
-    assert changed[slots.OPTIONS] and changed[slots.MATTER] == "cancel" and changed[slots.ASPECT] == ["materials"]
-    assert talk.dispatcher.messages[0]["buttons"]
+    await talk.run(ActionAnswerQuestion(services), "注销要准备什么", "ask_materials")
+    assert talk.slots[slots.OPTIONS] and talk.slots[slots.MATTER] == "cancel"
+    assert talk.slots[slots.ASPECT] == ["materials"] and talk.dispatcher.messages[0]["buttons"]
     changed = await talk.run(ActionAnswerQuestion(services), "部里发的那个", "inform_certificate")
     assert changed[slots.PROCEDURE] == ["N-CANCEL"] and changed[slots.OPTIONS] is None
     assert all(m.text in talk.text for m in kb.procedures["N-CANCEL"].materials())
+
+
+@pytest.mark.asyncio
+async def test_an_answer_sets_only_the_slots_it_changes(services, talk):
+    first = await talk.run(ActionAnswerQuestion(services), "湖州市培训合格证丢了补证要带什么", "ask_materials")
+    after_first = dict(talk.slots)
+    again = await talk.run(ActionAnswerQuestion(services), "湖州市培训合格证丢了补证要带什么", "ask_materials")
+    assert first[slots.PROCEDURE] and slots.FORM not in first  # form was None and stays None: no event
+    assert again == {} and talk.slots == after_first  # the same question again: the same state, no slot event
+
+
+def test_changes_keeps_a_slot_set_back_after_a_reset():
+    from rasa_sdk.events import SlotSet
+
+    from actions.common import changes
+
+    tracker = Tracker("s", {slots.MATTER: "cancel", slots.FORM: None}, {}, [], False, None, {}, "action_listen")
+    events = [SlotSet(slots.MATTER, None), SlotSet(slots.FORM, None), SlotSet(slots.MATTER, "cancel")]
+    assert changes(tracker, events) == [SlotSet(slots.MATTER, None), SlotSet(slots.MATTER, "cancel")]
 
 
 @pytest.mark.asyncio
