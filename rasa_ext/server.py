@@ -6,7 +6,8 @@
 - Until the server has walked every path once (questions, a clarification and its choice, a look-up and a
   one-trip question, each left at once, through the REST, WeChat and socket.io channels), every request
   but the warm-up's gets 503 "starting": the first person waits no longer than the hundredth. The warm-up's
-  conversations are then removed from the conversation store.
+  conversations are then removed from the conversation store and its replies from the turn log (the dashboard
+  and the review queue count people's turns only).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
+from bot.database.engine import make_engine
+from bot.database.turns import TurnLog
 from bot.settings import CONSOLE_PARSE_PATH, RELAY_SECRET_HEADER, get_settings
 
 logger = logging.getLogger(__name__)
@@ -123,6 +126,9 @@ async def warm_up(app: Sanic, url: str) -> None:
         if hasattr(store, "forget"):
             for sender in senders:
                 store.forget(sender)
+        turn_log = TurnLog(make_engine(get_settings().database_url), get_settings().id_hash_key)
+        for sender in senders:
+            turn_log.forget(sender)
 
 
 async def _wechat(client: aiohttp.ClientSession, url: str, sender: str) -> None:

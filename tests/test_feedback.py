@@ -119,6 +119,13 @@ def test_a_clarification_is_not_rateable_and_is_settled_by_the_answer_after_it(l
     assert rows(store)[4].resolved is False and ABANDONED in queue.reasons_of(rows(store)[4])
 
 
+def test_forgetting_a_conversation_deletes_its_replies_only(log, store):
+    log.record(turn("湖州培训证延续要带啥", sender="warmup-1"))
+    log.record(turn("那要多久", sender="warmup-1"))
+    log.record(turn("湖州培训证丢了怎么补", sender="web-user-1"))
+    assert log.forget("warmup-1") == 2 and [r.message for r in rows(store)] == ["湖州培训证丢了怎么补"]
+
+
 # ------------------------------------------------------------------------------------------------ the queue
 def test_the_queue_groups_similar_wordings_with_why_and_leaves_out_what_went_well(log, queue, clock):
     log.record(turn("湖州培训证延续要带啥"))  # answered, sure, not rated: not queued

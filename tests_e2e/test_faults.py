@@ -280,6 +280,12 @@ def wait_until_serving(seconds: float = 240) -> list[int]:
     raise AssertionError(f"Rasa did not come back: {seen}")
 
 
+def kept_replies() -> int:
+    """Return how many replies the turn log holds (the assistant's database, as scripts/e2e.sh sets it)."""
+    with sqlite3.connect(get_settings().database_url.removeprefix("sqlite:///")) as db:
+        return db.execute("select count(*) from turns").fetchone()[0]
+
+
 def stored_user_texts(sender: str) -> list[str]:
     with sqlite3.connect(TRACKER_DB) as db:
         rows = db.execute("select data from events where sender_id = ? and type_name = 'user' order by id", (sender,))
@@ -299,9 +305,11 @@ def test_servers_killed_mid_conversation_come_back_and_the_conversation_goes_on(
     os.kill(rasa_pid(), signal.SIGKILL)
     os.kill(web_pid(), signal.SIGKILL)
     in_flight.join(timeout=30)
+    replies_before = kept_replies()
     statuses = wait_until_serving()
     back_after = round(time.monotonic() - killed_at, 1)
     assert 503 in statuses  # listening, but not taking people's turns until the warm-up walked every path
+    assert kept_replies() == replies_before  # the warm-up's replies are not counted among people's
 
     follow_up = say(sender, "那要多久能拿到")[1][0]
     assert kb.procedures["H-REISSUE"].printing.text in follow_up  # the context survived in the store

@@ -20,7 +20,7 @@ from itertools import pairwise
 
 import jieba.posseg
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -121,6 +121,11 @@ class TurnLog:
                 answered=turn.answered, clarification=turn.clarification, resolved=None,
                 rateable=turn.rateable and not turn.clarification, latency_ms=turn.latency_ms))
         return key
+
+    def forget(self, sender: str) -> int:
+        """Delete every reply kept of a conversation (the server's own warm-up); return how many there were."""
+        with Session(self.engine) as session, session.begin():
+            return session.execute(delete(Turn).where(Turn.conversation == self.conversation_of(sender))).rowcount
 
     def rate(self, *, key: str, sender: str, rating: str, reason: str | None = None) -> bool:
         """Rate a rateable reply of the sender's own conversation (a later rating replaces it); say whether it was."""
