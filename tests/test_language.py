@@ -375,3 +375,18 @@ def test_where_a_name_is_expected_a_word_with_a_names_shape_is_one(names, text, 
 def test_a_word_that_is_no_name_after_a_label_is_not_cut_into_one(names):
     text = f"我是单位人事，帮同事孙莉莉查一下，身份证{ID}"
     assert names.find(text, id_spans(text)) == "孙莉莉"
+
+
+def test_tagged_words_are_remembered_until_jieba_learns_a_word():
+    import jieba
+
+    from bot.language.names import tagged_words
+
+    text = "请问鹤鸣楼下那个窗口几点开门"
+    first = tagged_words(text)
+    assert tagged_words(text) is first  # the tagger ran once
+    jieba.add_word("鹤鸣楼下那", freq=10**6)  # a word learnt later changes how the text is cut
+    try:
+        assert "鹤鸣楼下那" in [w.word for w in tagged_words(text)]
+    finally:
+        jieba.del_word("鹤鸣楼下那")  # (we only ever add words: an added word changes what is remembered)

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from itertools import pairwise
 
-import jieba.posseg
 from pydantic import BaseModel
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
@@ -26,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.database.failures import utc_now
 from bot.database.tables import Turn
-from bot.language.names import PERSON_TAGS, NameReader
+from bot.language.names import PERSON_TAGS, NameReader, tagged_words
 from bot.rules.idnumber import mask_text
 
 USEFUL, NOT_USEFUL = "useful", "not_useful"
@@ -100,7 +99,7 @@ class TurnLog:
             if not name or name not in out:
                 break
             out = out.replace(name, NAME_MASK)
-        for before, word in pairwise(jieba.posseg.cut(out)):
+        for before, word in pairwise(tagged_words(out)):
             if word.flag in PERSON_TAGS and len(before.word) == 1 and self.names.is_name(before.word + word.word):
                 out = out.replace(before.word + word.word, NAME_MASK)
         return out

@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import jieba.posseg
+import jieba
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lexicon import Lexicon, WordPair
 from bot.language import terms as t
 from bot.language.dates import DateMention, DateReader
 from bot.language.matcher import Match, TermMatcher
+from bot.language.names import tagged_words
 from bot.language.text import Normalised, Normaliser, chinese_number
 from bot.rules import idnumber
 
@@ -233,7 +234,7 @@ class EntityReader:
             return []  # "你是真人吗", "好嘞记下了": no question about a subject
         matters = [m for m in matches if m.label in (t.MATTER, t.MATTER_HINT, t.VARIANT)]
         at = 0
-        for w in jieba.posseg.cut(norm.text):
+        for w in tagged_words(norm.text):
             start, at = at, at + len(w.word)
             noun = w.flag in FOREIGN_NOUN_TAGS or (w.flag == "nr" and w.word[0] not in self.surnames)  # 幼儿园
             if not noun or len(w.word) < 2 or w.word in self.ours or any(

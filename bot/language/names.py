@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import jieba.posseg
 
@@ -22,6 +22,21 @@ PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 SEPARATORS = " \t,，:：;；、/|"
 # A name is two or three characters, four after a compound surname.
 SHORTEST_NAME, LONGEST_NAME = 2, 4
+
+
+TAGGED_TEXTS = 4096  # texts whose tagged words are remembered (a message is read several times per turn)
+
+
+def tagged_words(text: str) -> tuple[jieba.posseg.pair, ...]:
+    """Return jieba's words of a text with their part-of-speech tags (its tagger is slow; one message is tagged by
+    the entity reader, the name reader and the turn log), remembered for as long as jieba's dictionary stays as it
+    is (words added to it change the words of a text)."""
+    return _tagged(text, len(jieba.dt.FREQ), jieba.dt.total)
+
+
+@lru_cache(maxsize=TAGGED_TEXTS)
+def _tagged(text: str, _words: int, _total: int) -> tuple[jieba.posseg.pair, ...]:
+    return tuple(jieba.posseg.cut(text))
 
 
 def _sound(word: str) -> str:
@@ -50,6 +65,7 @@ class NameReader:
         labels = "|".join(map(re.escape, sorted(names.name_labels, key=len, reverse=True)))
         self._after_label = re.compile(rf"(?:{labels})\s*[:：]?\s*([\u4e00-\u9fff·]{{2,}})")
         self._label_prefix = re.compile(rf"^(?:{labels})\s*[:：]?\s*")
+        self._not_name_starts = tuple(w for w in self.terms | self.not_names if len(w) >= SHORTEST_NAME)
 
 
     @cached_property
@@ -92,7 +108,7 @@ class NameReader:
         """Return the first word that stands in a name's frame: right after `before_names` or right before
         `after_names` (jieba's word, or a one-character surname joined to the word after it)."""
         for run in _HAN_RUN.finditer(text):
-            words = [w.word for w in jieba.posseg.cut(run.group(0))]
+            words = [w.word for w in tagged_words(run.group(0))]
             at = run.start()
             for i, word in enumerate(words):
                 candidates = [word]
@@ -111,7 +127,7 @@ class NameReader:
         before `after_names` when they start a word, else the two (after `before_names`, the two or three after)."""
         for run in _HAN_RUN.finditer(text):
             starts, at = set(), run.start()
-            for w in jieba.posseg.cut(run.group(0)):
+            for w in tagged_words(run.group(0)):
                 starts.add(at)
                 at += len(w.word)
             for frame in self.after_names:
@@ -156,7 +172,7 @@ class NameReader:
     def _leading(self, run: str, *, expected: bool = False) -> str | None:
         """Return the name a run of characters starts with, cut where jieba ends the name; where a name is expected
         (after a label, beside the ID number) jieba's first word with a name's shape is one ("名字叫光明…")."""
-        words = [w.word for w in jieba.posseg.cut(run)]
+        words = [w.word for w in tagged_words(run)]
         fits = (lambda w: self.is_name(w) or self.looks_like_name(w)) if expected else self.is_name
         if len(words) >= 2 and (len(words[0]) == 1 or words[0] in self.surnames) and fits(words[0] + words[1]):
             return words[0] + words[1]
@@ -164,14 +180,14 @@ class NameReader:
             return words[0]
         # jieba joined the name to the word after it ("周红查 | 一下"): the longest name the run starts with, unless a
         # word of ours or a word that is no name does ("国家注册" is no 国家注…, "单位人事" no 单位人)
-        if any(run.startswith(w) for w in self.terms | self.not_names if len(w) >= SHORTEST_NAME):
+        if run.startswith(self._not_name_starts):
             return None
         return next((run[:n] for n in (3, 2) if fits(run[:n])), None)
 
     def _trailing(self, run: str, *, expected: bool = False) -> str | None:
         """Return the name a run of characters ends with (jieba's last word, or the last two or three); where a name
         is expected (right before the ID number) jieba's last word with a name's shape is one ("查下长江")."""
-        words = [w.word for w in jieba.posseg.cut(run)]
+        words = [w.word for w in tagged_words(run)]
         if words and self.is_name(words[-1]):
             return words[-1]
         if len(words) >= 2 and len(words[-2]) == 1 and self.is_name(words[-2] + words[-1]):
@@ -183,7 +199,7 @@ class NameReader:
     def _tagged(self, text: str) -> str | None:
         """Return the first word jieba tags as a person's name that is one, with a surname jieba cut off before it
         ("孙 | 莉莉")."""
-        words = list(jieba.posseg.cut(text))
+        words = list(tagged_words(text))
         for before, w in zip([None, *words], words, strict=False):
             if w.flag not in PERSON_TAGS:
                 continue
