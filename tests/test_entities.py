@@ -357,3 +357,12 @@ def test_options_weighed_tell_no_fact(reader):
 
 def test_an_age_said_after_a_person(reader):
     assert _named(reader, "我爸都67了，他的培训证还能延续吗", "age") == [67.0]
+
+
+@pytest.mark.parametrize("text", ["我要人工", "帮我接人工", "能不能找个真人跟我说", "有真人客服吗"])
+def test_asking_for_a_person_asks_whom_to_call(reader, text):
+    assert ("aspect", "contact") in [(e.entity, e.value) for e in reader.read(text)]
+
+
+def test_asking_whether_one_talks_to_a_person_asks_no_contact(reader):
+    assert ("aspect", "contact") not in [(e.entity, e.value) for e in reader.read("你是真人吗")]
