@@ -126,9 +126,11 @@ async def warm_up(app: Sanic, url: str) -> None:
         if hasattr(store, "forget"):
             for sender in senders:
                 store.forget(sender)
-        turn_log = TurnLog(make_engine(get_settings().database_url), get_settings().id_hash_key)
+        engine = make_engine(get_settings().database_url)
+        turn_log = TurnLog(engine, get_settings().id_hash_key)
         for sender in senders:
             turn_log.forget(sender)
+        engine.dispose()
 
 
 async def _wechat(client: aiohttp.ClientSession, url: str, sender: str) -> None:

@@ -24,7 +24,7 @@ SEPARATORS = " \t,，:：;；、/|"
 SHORTEST_NAME, LONGEST_NAME = 2, 4
 
 
-TAGGED_TEXTS = 4096  # texts whose tagged words are remembered (a message is read several times per turn)
+TAGGED_TEXTS = 256  # texts whose tagged words are remembered: a message is tagged several times in its turn
 
 
 def tagged_words(text: str) -> tuple[jieba.posseg.pair, ...]:
