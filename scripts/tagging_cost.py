@@ -1,6 +1,6 @@
 """Measure how often jieba's part-of-speech tagger runs, and the CPU it takes, to read every message of the evaluation sets.
 
-    python scripts/tagging_cost.py
+    PYTHONPATH=. python scripts/tagging_cost.py
 
 Each message goes through the three readers that tag it in a turn: the entity reader (the NLU), the name reader
 (a look-up's name) and the turn log's masking of names. Prints the messages, the tagger's runs and remembered
