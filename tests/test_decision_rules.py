@@ -138,6 +138,8 @@ def test_displeasure_naming_nothing_gets_an_apology_the_look_up_and_whom_to_call
     assert qa.answers.say("complaint.look_up") in text and answer.phones
     assert decided(questions, reader, "a_complaint", "在协会窗口排了半天队", Context(), intent="complain").kind == q.COMPLAINT
     assert decided(questions, reader, "a_complaint", "湖州的证延续太麻烦了", Context(), intent="complain") is None
+    waited = decided(questions, reader, "a_complaint", "变更交上去一个礼拜了还没好，我要投诉", Context(), intent="complain")
+    assert waited.kind == q.COMPLAINT  # a matter alone says what it is about
 
 
 def test_a_position_asking_about_the_procedure_in_context_is_no_choice(questions, reader):

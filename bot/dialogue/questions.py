@@ -190,11 +190,12 @@ class Questions:
         return q
 
     def a_complaint(self, q: Question) -> Decision | None:
-        """"等了半个月还没动静", "回答了跟没说一样": displeasure with the service or the answers, naming nothing to
-        answer: an apology, the look-up offered, whom to call."""
+        """"等了半个月还没动静", "回答了跟没说一样", "变更交上去一个礼拜了还没好，我要投诉": displeasure with the service
+        or the answers, naming nothing to answer (no certificate, form or policy; a matter may say what it is
+        about): an apology, the look-up offered, whom to call."""
         p = q.parse
-        if q.intent == i.COMPLAIN and not (p.certificates or p.matters or p.forms or p.policies):
-            return Decision(COMPLAINT)
+        if q.intent == i.COMPLAIN and not (p.certificates or p.forms or p.policies):
+            return Decision(COMPLAINT)  # a matter alone says what the displeasure is about ("湖州的证延续太麻烦了" asks)
         return None
 
     def choose_by_position(self, q: Question) -> Decision | None:

@@ -10,6 +10,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import jieba
@@ -18,7 +19,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.lexicon import Lexicon, WordPair
 from bot.language import terms as t
 from bot.language.dates import DateMention, DateReader
-from bot.language.matcher import Match, TermMatcher
+from bot.language.matcher import Match, TermMatcher, syllables
 from bot.language.names import tagged_words
 from bot.language.text import Normalised, Normaliser, chinese_number
 from bot.rules import idnumber
@@ -223,6 +224,11 @@ class EntityReader:
             out.append(_entity(norm, CERTIFICATE, certificates.pop(), forms[0], IMPLIED))
         return out
 
+    @cached_property
+    def our_sounds(self) -> frozenset[tuple[str, ...]]:
+        """Return how the words of ours sound (worked out the first time a noun not ours is met)."""
+        return frozenset(syllables(w) for w in self.ours if len(w) >= 2)
+
     def _foreign_subject(self, norm: Normalised, matches: list[Match], read: list[Entity]) -> list[Entity]:
         """Read a noun that is not ours as the subject of a question naming nothing of ours ("湖州落户要啥条件"),
         or standing right before the matter it asks about ("社保卡丢了怎么补办")."""
@@ -238,8 +244,8 @@ class EntityReader:
             start, at = at, at + len(w.word)
             noun = w.flag in FOREIGN_NOUN_TAGS or (w.flag == "nr" and w.word[0] not in self.surnames)  # 幼儿园
             if not noun or len(w.word) < 2 or w.word in self.ours or any(
-                    m.start < at and start < m.end for m in matches):
-                continue
+                    m.start < at and start < m.end for m in matches) or syllables(w.word) in self.our_sounds:
+                continue  # ("证数" sounds as 证书: a typo of ours, not another subject)
             if matters and not any(at <= m.start <= at + 1 for m in matters):
                 continue
             s, e = norm.span(start, at)

@@ -57,7 +57,7 @@ def _is_han(ch: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _syllables(text: str) -> tuple[str, ...]:
+def syllables(text: str) -> tuple[str, ...]:
     """Return one toneless pinyin syllable per character (the character itself when it has none)."""
     out: list[str] = []
     for ch, syl in zip(text, _pinyin_per_char(text), strict=True):
@@ -106,10 +106,10 @@ class TermMatcher:
         self.by_dropped: dict[str, list[str]] = defaultdict(list)
         self.added_ok = {a for a in fuzzy_aliases if len(a) >= 3 and self._naming(a, naming_labels)}
         for a in fuzzy_aliases:
-            self.by_sound[self._sound_key(_syllables(a))].append(a)
+            self.by_sound[self._sound_key(syllables(a))].append(a)
             self.by_shape[self._shape(a)].append(a)
             if all(_is_han(c) for c in a):
-                self.by_pinyin["".join(_syllables(a))].append(a)
+                self.by_pinyin["".join(syllables(a))].append(a)
             if len(a) >= MIN_DROPPED_FROM and self._naming(a, naming_labels):
                 for i in range(1, len(a) - 1):
                     variant = a[:i] + a[i + 1:]
@@ -197,8 +197,8 @@ class TermMatcher:
 
     def _sound_and_shape(self, text: str) -> list[Match]:
         out: list[Match] = []
-        syllables = _syllables(text)
-        keys = self._sound_key(syllables)
+        sounds = syllables(text)
+        keys = self._sound_key(sounds)
         shaped = self._shape(text)
         n = len(text)
         for start in range(n):
