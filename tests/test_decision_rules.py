@@ -138,8 +138,17 @@ def test_displeasure_naming_nothing_gets_an_apology_the_look_up_and_whom_to_call
     assert qa.answers.say("complaint.look_up") in text and answer.phones
     assert decided(questions, reader, "a_complaint", "在协会窗口排了半天队", Context(), intent="complain").kind == q.COMPLAINT
     assert decided(questions, reader, "a_complaint", "湖州的证延续太麻烦了", Context(), intent="complain") is None
-    waited = decided(questions, reader, "a_complaint", "变更交上去一个礼拜了还没好，我要投诉", Context(), intent="complain")
+    waited = decided(questions, reader, "a_complaint", "单位变更材料交了十来天还没消息，我要投诉", Context(), intent="complain")
     assert waited.kind == q.COMPLAINT  # a matter alone says what it is about
+    looked_up = Context(procedures=["H-REISSUE"], status_records=[
+        {"code": "H-REISSUE", "status": "需补正", "missing": ["附件三"], "note": ""}])
+    assert decided(questions, reader, "a_complaint", "怎么还缺东西", looked_up, intent="complain") is None
+
+
+def test_a_position_after_an_answer_for_two_procedures_chooses_one_of_them(questions, reader):
+    both = Context(procedures=["P-RENEW", "N-RENEW"], aspects=["guide"])
+    d = decided(questions, reader, "choose_by_position", "第二个要交哪些东西", both)
+    assert d.kind == q.ANSWER and d.codes == ["N-RENEW"] and "materials" in d.aspects
 
 
 def test_a_position_asking_about_the_procedure_in_context_is_no_choice(questions, reader):

@@ -34,6 +34,8 @@ def reading(reader, text: str) -> Reading:
     (routing.a_situation_tells_a_fact, i.INFORM_SITUATION, "那还差哪些材料", i.SITUATION),
     (routing.facts_told_are_a_situation_when_unsure, i.NLU_FALLBACK, "我本人去，资料都备齐了",
      i.ALL - i.SITUATION - i.VERDICT),
+    (routing.a_question_is_a_question_when_unsure, i.NLU_FALLBACK, "那还差哪些材料",
+     frozenset({i.NLU_FALLBACK}) | i.SMALL_TALK | i.STATUS),
     (routing.a_yes_or_no_telling_facts_is_a_situation, i.AFFIRM, "本人亲自跑，资料也都带齐了", frozenset({i.AFFIRM, i.DENY})),
     (routing.a_question_is_no_small_talk_or_look_up, i.DENY, "那注销呢", i.SMALL_TALK | i.STATUS),
     (routing.a_question_is_no_small_talk_or_look_up, i.DENY, "一寸照要不", i.SMALL_TALK | i.STATUS),
@@ -53,6 +55,8 @@ def test_each_rule_rules_out_in_its_situation(reader, rule, intent, text, out):
     (routing.trips_with_facts_are_a_verdict, i.ASK_MATERIALS, "能一次办好吗"),
     (routing.a_situation_tells_a_fact, i.INFORM_SITUATION, "我64岁，还差哪些材料"),
     (routing.facts_told_are_a_situation_when_unsure, i.NLU_FALLBACK, "今天天气怎么样"),
+    (routing.a_question_is_a_question_when_unsure, i.NLU_FALLBACK, "今天天气怎么样"),
+    (routing.a_question_is_a_question_when_unsure, i.NLU_FALLBACK, "我本人去，资料都备齐了"),
     (routing.a_yes_or_no_telling_facts_is_a_situation, i.AFFIRM, "是的，东西都备全了"),
     (routing.a_question_is_no_small_talk_or_look_up, i.AFFIRM, "是的，东西都备全了"),
 ])

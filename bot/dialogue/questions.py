@@ -190,20 +190,25 @@ class Questions:
         return q
 
     def a_complaint(self, q: Question) -> Decision | None:
-        """"等了半个月还没动静", "回答了跟没说一样", "变更交上去一个礼拜了还没好，我要投诉": displeasure with the service
+        """"等了半个月还没动静", "回答了跟没说一样", "单位变更材料交了十来天还没消息，我要投诉": displeasure with the service
         or the answers, naming nothing to answer (no certificate, form or policy; a matter may say what it is
         about): an apology, the look-up offered, whom to call."""
         p = q.parse
+        if q.ctx.status_records:
+            return None  # "还差啥", "为啥不受理" after a look-up ask about the application found
         if q.intent == i.COMPLAIN and not (p.certificates or p.forms or p.policies):
             return Decision(COMPLAINT)  # a matter alone says what the displeasure is about ("湖州的证延续太麻烦了" asks)
         return None
 
     def choose_by_position(self, q: Question) -> Decision | None:
-        """"第二个", "2": the option at that place of the last clarification ("第一样东西是啥表" with none offered
-        asks about the procedure in context instead)."""
+        """"第二个", "2": the option at that place of the last clarification, or of the procedures the last answer
+        was for when it offered none ("第一样东西是啥表" about one procedure asks about that procedure instead)."""
         p, ctx = q.parse, q.ctx
         if p.ordinal is None or p.certificates or p.matters:
             return None
+        if not ctx.options and len(ctx.procedures) > 1 and p.ordinal <= len(ctx.procedures):
+            # "第二个要交哪些东西" after an answer for two procedures: the second of them
+            return self._choose(ctx.procedures[p.ordinal - 1 if p.ordinal > 0 else -1], ctx, p.aspects)
         if not ctx.options:
             return None if p.aspects and ctx.procedures else Decision(NO_OPTIONS)
         index = p.ordinal - 1 if p.ordinal > 0 else len(ctx.options) - 1

@@ -135,6 +135,15 @@ def facts_told_are_a_situation_when_unsure(intent: str | None, r: Reading) -> fr
     return frozenset()
 
 
+def a_question_is_a_question_when_unsure(intent: str | None, r: Reading) -> frozenset[str]:
+    """"那还差哪些材料" the classifier could not tell from a "no": a message asking about something of ours and
+    telling no fact is a question; the best-ranked intent that is neither small talk nor a look-up is taken."""
+    if intent == i.NLU_FALLBACK and r.is_question and not r.tells and not r.looks_up and \
+            e.OUT_OF_SCOPE not in r.names:  # "今天天气怎么样" names another subject: left to the fallback
+        return frozenset({i.NLU_FALLBACK}) | i.SMALL_TALK | i.STATUS
+    return frozenset()
+
+
 def a_yes_or_no_telling_facts_is_a_situation(intent: str | None, r: Reading) -> frozenset[str]:
     """"我自己去，东西都准备好了" read as "yes": a yes or no that tells several facts of one's case is a situation
     (the one-trip form takes both); "是的，都备全了" (one fact) stays a yes, which answers the other questions too."""
@@ -164,6 +173,7 @@ RULES: tuple[Rule, ...] = (
     trips_with_facts_are_a_verdict,
     a_situation_tells_a_fact,
     facts_told_are_a_situation_when_unsure,
+    a_question_is_a_question_when_unsure,
     a_yes_or_no_telling_facts_is_a_situation,
     a_question_is_no_small_talk_or_look_up,
 )
