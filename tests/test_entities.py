@@ -352,7 +352,7 @@ def test_a_place_right_before_a_certificate_noun_names_huzhous_certificate(reade
 
 def test_options_weighed_tell_no_fact(reader):
     assert _named(reader, "湖州那本换单位 是本人去还是单位去", "proxy") == []
-    assert "proxy" in _named(reader, "湖州那本换单位 是本人去还是单位去", "aspect")
+    assert "process" in _named(reader, "湖州那本换单位 是本人去还是单位去", "aspect")  # who goes: the process says
 
 
 def test_an_age_said_after_a_person(reader):
@@ -390,6 +390,11 @@ def test_a_word_that_sounds_as_ours_is_a_typo_not_another_subject(reader):
 @pytest.mark.parametrize("text", ["延续是我自己去还是单位去办", "cancel的话company去办还是personal去办"])
 def test_asking_who_goes_asks_the_process(reader, text):
     assert ("aspect", "process") in [(e.entity, e.value) for e in reader.read(text)]
+
+
+def test_who_goes_weighed_as_options_asks_no_proxy_verdict(reader):
+    found = [(e.entity, e.value) for e in reader.read("补证要本人去还是公司去")]
+    assert ("aspect", "process") in found and ("aspect", "proxy") not in found
 
 
 def test_a_changed_id_number_on_the_national_certificate_is_its_personal_change(reader):
