@@ -10,7 +10,6 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 import jieba
@@ -147,6 +146,7 @@ class EntityReader:
         self.normaliser = Normaliser(lexicon.english.english)
         words = t.dictionary_words(kb, lexicon)
         self.ours = frozenset(words) | frozenset(lexicon.hints.ordinary_nouns) | _words_of(kb)
+        self.our_sounds = frozenset(syllables(w) for w in self.ours if len(w) >= 2)  # "证数" sounds as 证书
         self.surnames = frozenset(lexicon.names.surnames)
         self.nlp = nlp or t.build_pipeline(words)
         self.kb_matcher = TermMatcher(t.kb_entries(kb, lexicon), lexicon.typos, naming_labels=t.NAMING_LABELS,
@@ -223,11 +223,6 @@ class EntityReader:
         if len(certificates) == 1 and not any(x.entity == CERTIFICATE for x in read):
             out.append(_entity(norm, CERTIFICATE, certificates.pop(), forms[0], IMPLIED))
         return out
-
-    @cached_property
-    def our_sounds(self) -> frozenset[tuple[str, ...]]:
-        """Return how the words of ours sound (worked out the first time a noun not ours is met)."""
-        return frozenset(syllables(w) for w in self.ours if len(w) >= 2)
 
     def _foreign_subject(self, norm: Normalised, matches: list[Match], read: list[Entity]) -> list[Entity]:
         """Read a noun that is not ours as the subject of a question naming nothing of ours ("湖州落户要啥条件"),
