@@ -4,10 +4,12 @@ and keeping each reply (masked) for staff review, ratings and the dashboard."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import slots
 from actions.services import Services, default_services
@@ -126,10 +128,35 @@ def context_events(ctx: Context) -> list[EventType]:
     ]
 
 
+class ReturnsChangesOnly:
+    """A form's validation that returns the slots of other questions only when it changes them.
+
+    rasa-sdk validates again every slot set since the message (the entities' certificate, aspect, age …) and
+    returns each one, most with the value it has: events Rasa stores and featurises at every later prediction
+    of the session. The form's own slots are always returned: Rasa reads a form turn that returns none as
+    "nothing was filled" and hands the turn to the rules. Mixed in before FormValidationAction (not an Action
+    itself: rasa-sdk would register it as one).
+    """
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Validate as rasa-sdk does (it writes what it validates into the tracker); drop the events that set
+        another slot to the value it had before."""
+        before = dict(tracker.slots)
+        events = await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
+        own = {*self.domain_slots(domain), slots.REQUESTED_SLOT}  # type: ignore[attr-defined]
+        others = changed_from(before, [e for e in events if e.get("event") == "slot" and e.get("name") not in own])
+        return [e for e in events if e.get("event") != "slot" or e.get("name") in own or e in others]
+
+
 def changes(tracker: Tracker, events: list[EventType]) -> list[EventType]:
     """Return the events without those that set a slot to the value it has by then: each one Rasa would store,
     check, replay and featurise at every later turn of the session for nothing."""
-    values = dict(tracker.slots)
+    return changed_from(tracker.slots, events)
+
+
+def changed_from(slot_values: dict[str, Any], events: list[EventType]) -> list[EventType]:
+    """Return the events without those that set a slot to the value it has by then, starting from these values."""
+    values = dict(slot_values)
     kept: list[EventType] = []
     for event in events:
         if event.get("event") == "slot":

@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import slots
 from actions.common import (
+    ReturnsChangesOnly,
     WithServices,
     changes,
     context_events,
@@ -61,7 +62,7 @@ class _Verdicts(WithServices):
         return self.services.one_trip.verdict(codes, facts, variant, final=final)
 
 
-class ValidateOneTripForm(_Verdicts, FormValidationAction):
+class ValidateOneTripForm(_Verdicts, ReturnsChangesOnly, FormValidationAction):
     """Settle the procedure, then read the deciding facts from whatever the person says.
 
     rasa-sdk's form API: each `extract_<slot>` says what the message gives for its slot, and each

@@ -11,7 +11,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.common import WithServices, changes, context_events, parse_of, record_turn, send, send_all, text_of
+from actions.common import (
+    ReturnsChangesOnly,
+    WithServices,
+    changes,
+    context_events,
+    parse_of,
+    record_turn,
+    send,
+    send_all,
+    text_of,
+)
 from bot.applications.limits import client_key
 from bot.applications.store import ApplicationRecord
 from bot.dialogue.questions import ANSWER, CONTACT, FORM, POLICY, Context
@@ -26,7 +36,7 @@ def _client(tracker: Tracker) -> str:
     return client_key(tracker.latest_message.get("metadata"), tracker.sender_id)
 
 
-class ValidateStatusForm(WithServices, FormValidationAction):
+class ValidateStatusForm(WithServices, ReturnsChangesOnly, FormValidationAction):
     """Read the ID number and the name from whatever the person sends while the look-up is open, and look up as
     soon as both are in.
 

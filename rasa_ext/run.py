@@ -11,10 +11,15 @@ the process ends at once: tearing down TensorFlow's objects at interpreter exit 
 Ending at once skips the exit handlers, among them TensorFlow's removal of the source files it generates for
 each traced function (about sixty at every start, left in /tmp for good). So the process keeps its temporary
 files in a folder of its own, removed when it ends, and a start removes the folders of processes that were killed.
+
+A server (`run`) starts with the garbage collector off: what it loads lives as long as the process, and passing
+over it again and again while it loaded took more than a second of the start. The server turns it on again
+after its warm-up, with what was loaded left out of its passes (rasa_ext/server.py).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -56,6 +61,8 @@ def use_own_scratch() -> Path:
 def main() -> None:
     """Run Rasa's command line after installing our changes."""
     scratch = use_own_scratch()
+    if sys.argv[1:2] == ["run"]:
+        gc.disable()
     sys.modules.setdefault("jax", None)  # type: ignore[arg-type]  # `import jax` now raises ImportError
     from rasa.__main__ import main as rasa_main
 

@@ -424,7 +424,7 @@ async def test_a_policy_question_hands_over_to_the_answer(services, talk):
 async def test_a_clarification_inside_the_form(services, talk):
     form = ValidateOneTripForm(services)
     changed = await talk.run(form, "注销能一次办完吗", "ask_one_trip", active_loop=slots.ONE_TRIP_FORM)
-    assert changed[slots.OPTIONS] and changed[slots.MATTER] == "cancel"
+    assert changed[slots.OPTIONS] and talk.slots[slots.MATTER] == "cancel"
     changed = await talk.run(form, "省平台的", "inform_certificate", active_loop=slots.ONE_TRIP_FORM)
     assert changed[slots.TRIP_PROCEDURE] == ["P-CANCEL"]
 
@@ -443,6 +443,21 @@ async def test_an_alternative_material_counts_inside_the_form(services, tracker)
     t = tracker("用到期的劳动合同代替", "inform_situation", {slots.TRIP_PROCEDURE: ["H-CHANGE-EMPLOYER"]},
                 active_loop=slots.ONE_TRIP_FORM)
     assert "termination_proof" in (form.facts(t, ["H-CHANGE-EMPLOYER"]).have or set())
+
+
+@pytest.mark.asyncio
+async def test_a_form_validation_returns_only_the_slots_it_changes(services, tracker, dispatcher, domain):
+    """rasa-sdk validates again every slot set since the message; those that keep their value are not returned."""
+    t = tracker("我六十七了，湖州的培训证下个月到期，去协会续期一次能弄好吗", "ask_one_trip",
+                active_loop=slots.ONE_TRIP_FORM)
+    set_by_message = {name: value for name, value in t.slots.items() if value is not None}
+    t.events = [{"event": "user", "text": t.latest_message["text"]},
+                *({"event": "slot", "name": name, "value": value} for name, value in set_by_message.items())]
+    before = dict(t.slots)
+    events = await ValidateOneTripForm(services).run(dispatcher, t, domain)
+    assert set_by_message and events
+    assert all(before.get(e["name"]) != e["value"] for e in events if e.get("event") == "slot")
+    assert slot_events(events)[slots.TRIP_PROCEDURE] == ["H-RENEW"]
 
 
 @pytest.mark.asyncio

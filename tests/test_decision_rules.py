@@ -143,12 +143,33 @@ def test_displeasure_naming_nothing_gets_an_apology_the_look_up_and_whom_to_call
     looked_up = Context(procedures=["H-REISSUE"], status_records=[
         {"code": "H-REISSUE", "status": "需补正", "missing": ["附件三"], "note": ""}])
     assert decided(questions, reader, "a_complaint", "怎么还缺东西", looked_up, intent="complain") is None
+    after_reissue = Context(procedures=["H-REISSUE"], aspects=["materials"])
+    assert decided(questions, reader, "a_complaint", "那要是没丢，是让水泡坏了呢", after_reissue, intent="complain") is None
+    assert decided(questions, reader, "a_complaint", "证书弄坏了你们也不管", Context(), intent="complain").kind == q.COMPLAINT
+    lost_n = Context(procedures=["N-LOST"], certificate="N", matter="reissue", aspects=["materials"])
+    assert decided(questions, reader, "a_complaint", "登报太麻烦了能不能不登", lost_n, intent="complain") is None
+    assert decided(questions, reader, "a_complaint", "刚考出来的想办初始注册还要带啥", Context(), intent="complain") is None
+
+
+def test_a_policy_asked_in_displeasure_is_answered_with_the_apology_and_whom_to_call(questions, reader, kb):
+    text = "不是说只用跑一趟吗，我来回折腾四次了，你们这叫什么办事"
+    d = decided(questions, reader, "a_policy", text, Context(), intent="complain")
+    assert d.kind == q.POLICY and d.displeased and d.answered
+    qa = q.QuestionAnswerer(kb, Answers(kb, WorkCalendar(kb.holidays)))
+    answers = qa.render(d, parse_of(reader, text), date(2026, 11, 21))
+    assert answers[-1].phones and qa.answers.say("complaint.look_up") in "".join(s.text or "" for s in answers[-1].sections)
+    assert not decided(questions, reader, "a_policy", "最多跑一次是什么意思", Context(), intent="ask_policy").displeased
 
 
 def test_a_position_after_an_answer_for_two_procedures_chooses_one_of_them(questions, reader):
     both = Context(procedures=["P-RENEW", "N-RENEW"], aspects=["guide"])
     d = decided(questions, reader, "choose_by_position", "第二个要交哪些东西", both)
     assert d.kind == q.ANSWER and d.codes == ["N-RENEW"] and "materials" in d.aspects
+
+
+def test_a_position_after_a_forms_answer_is_the_attachment_at_that_place(questions, reader, kb):
+    d = decided(questions, reader, "choose_by_position", "那第四个呢", Context(form="附件二"))
+    assert d.kind == q.FORM and d.keys == [list(kb.forms)[3]]
 
 
 def test_a_position_asking_about_the_procedure_in_context_is_no_choice(questions, reader):

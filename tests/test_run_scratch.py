@@ -53,3 +53,18 @@ run.main()
                           env={**os.environ, "TMPDIR": str(tmp_path)}, timeout=300)
     assert done.returncode == 0 and f"ran in {tmp_path}/{run.SCRATCH_PREFIX}".encode() in done.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def test_only_a_server_starts_with_the_garbage_collector_off(tmp_path):
+    script = """
+import gc, sys
+import rasa.__main__
+rasa.__main__.main = lambda: print("collector", gc.isenabled())
+from rasa_ext import run
+sys.argv[1:] = [sys.argv[1]]
+run.main()
+"""
+    for command, enabled in (("run", False), ("test", True)):
+        done = subprocess.run([sys.executable, "-c", script, command], cwd=ROOT, capture_output=True,
+                              env={**os.environ, "TMPDIR": str(tmp_path)}, timeout=300)
+        assert done.returncode == 0 and f"collector {enabled}".encode() in done.stdout, done.stderr

@@ -86,6 +86,7 @@ class Decision:
     unsaid: list[str] = field(default_factory=list)  # what the question also asks that the documents do not say
     parts: list[list[str]] = field(default_factory=list)  # several matters answered: the codes of each, in order
     matters: list[str] = field(default_factory=list)  # several matters asked, the certificate to be chosen
+    displeased: bool = False  # asked in displeasure ("说好的最多跑一次，我都跑了三趟"): the apology and whom to call too
 
     @property
     def answered(self) -> bool:
@@ -191,24 +192,31 @@ class Questions:
 
     def a_complaint(self, q: Question) -> Decision | None:
         """"等了半个月还没动静", "回答了跟没说一样", "单位变更材料交了十来天还没消息，我要投诉": displeasure with the service
-        or the answers, naming nothing to answer (no certificate, form or policy; a matter may say what it is
-        about): an apology, the look-up offered, whom to call."""
+        or the answers, naming nothing to answer (no certificate, even one a matter implies, form, policy or
+        material; a matter may say what it is about): an apology, the look-up offered, whom to call."""
         p = q.parse
         if q.ctx.status_records:
             return None  # "还差啥", "为啥不受理" after a look-up ask about the application found
-        if q.intent == i.COMPLAIN and not (p.certificates or p.forms or p.policies):
+        if p.variants and p.matters and q.ctx.procedures:
+            return None  # "要是不是丢了是撕坏了呢" after an answer: which case of the matter, asked
+        if q.intent == i.COMPLAIN and not (p.certificates or p.implied_certificate or p.forms or p.policies
+                                            or p.materials):  # "不想登报行不行" asks about a material
             return Decision(COMPLAINT)  # a matter alone says what the displeasure is about ("湖州的证延续太麻烦了" asks)
         return None
 
     def choose_by_position(self, q: Question) -> Decision | None:
         """"第二个", "2": the option at that place of the last clarification, or of the procedures the last answer
-        was for when it offered none ("第一样东西是啥表" about one procedure asks about that procedure instead)."""
+        was for when it offered none ("第一样东西是啥表" about one procedure asks about that procedure instead), or
+        after a form's answer the attachment at that place."""
         p, ctx = q.parse, q.ctx
         if p.ordinal is None or p.certificates or p.matters:
             return None
         if not ctx.options and len(ctx.procedures) > 1 and p.ordinal <= len(ctx.procedures):
             # "第二个要交哪些东西" after an answer for two procedures: the second of them
             return self._choose(ctx.procedures[p.ordinal - 1 if p.ordinal > 0 else -1], ctx, p.aspects)
+        forms = list(self.kb.forms)
+        if not ctx.options and ctx.form in forms and 0 < p.ordinal <= len(forms):
+            return Decision(FORM, keys=[forms[p.ordinal - 1]])  # "第六个呢" after 附件五's answer: 附件六
         if not ctx.options:
             return None if p.aspects and ctx.procedures else Decision(NO_OPTIONS)
         index = p.ordinal - 1 if p.ordinal > 0 else len(ctx.options) - 1
@@ -284,14 +292,14 @@ class Questions:
         """"填错了被打回来，再去算不算多跑": what does not count as another trip, whatever the matter."""
         p = q.parse
         if p.trip_situation and (NOT_EXTRA_TRIP in p.policies or ONE_TRIP_DEFINITION in p.policies):
-            return Decision(POLICY, keys=[NOT_EXTRA_TRIP])
+            return Decision(POLICY, keys=[NOT_EXTRA_TRIP], displeased=q.intent == i.COMPLAIN)
         return None
 
     def a_policy(self, q: Question) -> Decision | None:
         """"最多跑一次是什么意思": a policy asked about with no procedure."""
         p = q.parse
         if not p.matters and not p.matter_hint and p.policies:
-            return Decision(POLICY, keys=p.policies[:1])
+            return Decision(POLICY, keys=p.policies[:1], displeased=q.intent == i.COMPLAIN)
         return None
 
     def the_policy_in_context(self, q: Question) -> Decision | None:
@@ -658,7 +666,7 @@ class QuestionAnswerer:
         if d.kind == CONTACT:  # what the documents do not say beside it ("开门吗"), after it
             return [a.contact(d.keys, d.aspects), *(a.silent(topic) for topic in d.unsaid)]
         if d.kind == POLICY:
-            return [a.policy(d.keys[0], situation=parse.trip_situation)]
+            return [a.policy(d.keys[0], situation=parse.trip_situation), *([a.complaint()] if d.displeased else [])]
         if d.kind == SILENT:
             return [a.silent(d.keys[0], d.codes or None)]
         if d.kind == STATUS_REASON:  # what the record says, and for "还要补啥" the procedure's list too

@@ -67,6 +67,18 @@ class English(_Model):
         return value
 
 
+class Dialect(_Model):
+    """Dialect words and the Mandarin words they stand for."""
+
+    dialect: dict[str, str]
+
+    @validator("dialect")
+    def chinese_both_sides(cls, value: dict[str, str]) -> dict[str, str]:
+        if any(not k.strip() or not v.strip() or k == v for k, v in value.items()):
+            raise ValueError("each dialect word stands for a different, non-empty Mandarin word")
+        return value
+
+
 class TripSituations(_Model):
     """Words for why someone went (again): the seed's "不算多跑" situations, or a complete case."""
 
@@ -83,6 +95,9 @@ class Ordinals(_Model):
     first: Words
     second: Words
     third: Words
+    fourth: Words
+    fifth: Words
+    sixth: Words
     last: Words
 
 
@@ -262,6 +277,7 @@ class Lexicon(_Model):
 
     typos: Typos
     english: English
+    dialect: Dialect
     facts: Facts
     regions: Regions
     dates: Dates
@@ -270,7 +286,7 @@ class Lexicon(_Model):
 
 
 FILES: dict[str, type[_Model]] = {
-    "typos": Typos, "english": English, "facts": Facts, "regions": Regions, "dates": Dates, "names": Names,
+    "typos": Typos, "english": English, "dialect": Dialect, "facts": Facts, "regions": Regions, "dates": Dates, "names": Names,
     "hints": Hints,
 }
 

@@ -143,7 +143,7 @@ class EntityReader:
     def __init__(self, kb: KnowledgeBase, lexicon: Lexicon, nlp: Language | None = None) -> None:
         self.kb = kb
         self.lexicon = lexicon
-        self.normaliser = Normaliser(lexicon.english.english)
+        self.normaliser = Normaliser(lexicon.english.english, lexicon.dialect.dialect)
         words = t.dictionary_words(kb, lexicon)
         self.ours = frozenset(words) | frozenset(lexicon.hints.ordinary_nouns) | _words_of(kb)
         self.our_sounds = frozenset(syllables(w) for w in self.ours if len(w) >= 2)  # "证数" sounds as 证书
@@ -425,6 +425,10 @@ class EntityReader:
         contacts = [m for m in matches if m.label == t.CONTACT]
         hinted = [m for m in matches if m.label == t.MATTER_HINT and not any(  # "报错了": the system's, not 错了
             c.start < m.end and m.start < c.end for c in contacts)]
+        said = {x.value for x in out if x.value in general}
+        if said:  # "合同到期…进了另一家公司…办变更": only a hint the general word may mean
+            covered = {key for g in said for keys in self.kb.matters[g].covers.values() for key in keys}
+            hinted = [m for m in hinted if m.key in covered]
         if not named:
             out += [_entity(norm, MATTER, m.key, m, HINT) for m in hinted]
         if not named and not hinted:
@@ -574,7 +578,7 @@ class EntityReader:
     def _ordinal(self, norm: Normalised, matches: list[Match]) -> list[Entity]:
         """Read a reply that picks an option by position ("第二个", "最后一个", "2"); a longer message picks one only
         by its first words ("第二个呢，要多久"), not by a position said inside it ("第一次去协会…")."""
-        ordinal = {"first": 1.0, "second": 2.0, "third": 3.0, "last": -1.0}
+        ordinal = {"first": 1.0, "second": 2.0, "third": 3.0, "fourth": 4.0, "fifth": 5.0, "sixth": 6.0, "last": -1.0}
         text = norm.text.strip()
         lead = len(norm.text) - len(norm.text.lstrip())
         if len(text) > MAX_OPTION_REPLY:  # "第二个呢，…": a longer message picks an option only by its first words

@@ -1,4 +1,5 @@
-"""Normalise a message: half-width, simplified characters, lower-case Latin, English words read as Chinese.
+"""Normalise a message: half-width, simplified characters, dialect words read as Mandarin, lower-case Latin,
+English words read as Chinese.
 
 Every character of the normalised text remembers the span of the original it came from, so that what is
 found in the normalised text can be pointed at in the message as written.
@@ -70,10 +71,13 @@ def _is_han(ch: str) -> bool:
 
 
 class Normaliser:
-    """Normalise messages with the lexicon's English words."""
+    """Normalise messages with the lexicon's dialect and English words."""
 
-    def __init__(self, english: dict[str, str] | None = None) -> None:
+    def __init__(self, english: dict[str, str] | None = None, dialect: dict[str, str] | None = None) -> None:
         self.english = english if english is not None else default_lexicon().english.english
+        self.dialect = dialect if dialect is not None else default_lexicon().dialect.dialect
+        words = sorted(self.dialect, key=len, reverse=True)  # the longest word first
+        self._dialect_words = re.compile("|".join(map(re.escape, words))) if words else None
 
     def __call__(self, raw: str) -> Normalised:
         """Return the normalised form of a message, with its offsets into the message."""
@@ -89,6 +93,7 @@ class Normaliser:
         converted = _t2s().convert(text)
         # A phrase that changed length is converted character by character instead, to keep the offsets.
         text = converted if len(converted) == len(text) else "".join(_t2s().convert(c) for c in text)
+        text, starts, ends = self._mandarin(text, starts, ends)
         text = text.lower()
         text, starts, ends, replaced = self._english(text, starts, ends)
         dropped = {i for m in _NUMBER_SPACE.finditer(text) for i in range(m.start(), m.end())}
@@ -102,6 +107,31 @@ class Normaliser:
             text = "".join(text[i] for i in kept)
             starts, ends = [starts[i] for i in kept], [ends[i] for i in kept]
         return Normalised(raw or "", text, tuple(starts), tuple(ends))
+
+    def _mandarin(self, text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
+        """Replace dialect words with the Mandarin they stand for; return the text and its offsets."""
+        if self._dialect_words is None:
+            return text, starts, ends
+        out: list[str] = []
+        out_starts: list[int] = []
+        out_ends: list[int] = []
+        pos = 0
+        for m in self._dialect_words.finditer(text):
+            word = self.dialect[m.group(0)]
+            out.append(text[pos:m.start()] + word)
+            out_starts += starts[pos:m.start()]
+            out_ends += ends[pos:m.start()]
+            if len(word) == m.end() - m.start():  # character for character
+                out_starts += starts[m.start():m.end()]
+                out_ends += ends[m.start():m.end()]
+            else:
+                out_starts += [starts[m.start()]] * len(word)
+                out_ends += [ends[m.end() - 1]] * len(word)
+            pos = m.end()
+        out.append(text[pos:])
+        out_starts += starts[pos:]
+        out_ends += ends[pos:]
+        return "".join(out), out_starts, out_ends
 
     def _english(self, text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int], set[int]]:
         """Replace known English words and phrases; return the text, its offsets and where Chinese came in."""
