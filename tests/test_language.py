@@ -21,7 +21,7 @@ OURS = frozenset({t.CERT, t.TRAINING, t.NATIONAL, t.HUZHOU, t.MATTER, t.MATTER_H
 # ---------------------------------------------------------------------------------------------- normaliser
 @pytest.fixture(scope="module")
 def normaliser(lexicon):
-    return Normaliser(lexicon.english.english)
+    return Normaliser(lexicon.english.english, lexicon.dialect.dialect)
 
 
 def test_traditional_characters_become_simplified_at_the_same_offsets(normaliser):
@@ -55,6 +55,19 @@ def test_the_longest_english_phrase_wins_and_unknown_words_stay(normaliser):
     norm = normaliser("what is the phone number")
     assert norm.text.endswith("电话") and "what is the" in norm.text
     assert "号码" not in norm.text  # "phone number" is one phrase, not "phone" + "number"
+
+
+def test_dialect_words_are_read_as_mandarin_and_keep_the_span_of_the_dialect(normaliser):
+    raw = "我張證唔見咗，點算好"
+    norm = normaliser(raw)
+    assert norm.text == "我张证不见了,怎么办好"
+    at = norm.text.index("怎么办")
+    assert raw[slice(*norm.span(at, at + 3))] == "點算"
+    assert normaliser("侬个证寻不着了，几时好办").text.startswith("你个证")
+
+
+def test_a_bare_interjection_is_no_dialect_negation(normaliser):
+    assert normaliser("唔，好的，谢谢").text == "唔,好的,谢谢"
 
 
 def test_control_characters_and_spaces_do_not_shift_offsets(normaliser):

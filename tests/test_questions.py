@@ -569,6 +569,26 @@ def test_english_words_read_as_the_chinese_they_stand_for(talk, message, code, a
     assert d.kind == "answer" and d.codes == [code] and aspect in d.aspects
 
 
+@pytest.mark.parametrize(("message", "code", "aspect"), [
+    ("湖州嘅培训证唔见咗，要带乜嘢去补", "H-REISSUE", "materials"),
+    ("侬好，阿拉湖州个培训证要延续，啥辰光好去办", "H-RENEW", "time"),
+])
+def test_dialect_words_read_as_the_mandarin_they_stand_for(talk, message, code, aspect):
+    d = talk.say(message)
+    assert d.kind == "answer" and d.codes == [code] and aspect in d.aspects
+
+
+@pytest.mark.parametrize("message", ["湖州的培训合格证被水泡坏了，字迹模糊，要补吗带啥", "湖州培训证让娃撕烂了咋补"])
+def test_damage_said_in_everyday_words_is_the_reissue_of_a_damaged_certificate(talk, message):
+    d = talk.say(message)
+    assert d.kind == "answer" and d.codes == ["H-REISSUE"] and d.variant == "damaged"
+
+
+def test_a_general_matter_keeps_only_the_hints_it_may_mean(talk):
+    d = talk.say("全省平台的培训证，劳动合同到期了没再签，换到另一家监理公司上班了，去协会办变更带啥")
+    assert d.kind == "answer" and d.codes == ["P-CHANGE-EMPLOYER"]
+
+
 def test_how_long_a_period_a_document_covers_asks_the_materials(talk):
     d = talk.say("湖州的证单位变更，社保清单得开几个月的")
     assert d.kind == "answer" and d.codes == ["H-CHANGE-EMPLOYER"] and d.aspects == ["materials"]
@@ -580,9 +600,16 @@ def test_a_subject_the_documents_never_use_is_out_of_scope_not_a_question_back(t
     assert talk.say(message).kind == "out_of_scope"
 
 
-@pytest.mark.parametrize("message", ["名单出来以后拿证带啥", "我那个本本要怎么弄", "你是真人吗", "我老婆的证丢了怎么补"])
+@pytest.mark.parametrize("message", ["名单出来以后拿证带啥", "我那个本本要怎么弄", "你是真人吗", "我老婆的证丢了怎么补",
+                                     "证书上盖的是啥章"])
 def test_a_noun_of_the_documents_a_person_or_chat_is_no_foreign_subject(talk, message):
     assert talk.say(message).kind != "out_of_scope"
+
+
+def test_what_is_on_the_certificate_after_an_answer_asks_about_that_procedure(talk):
+    talk.say("国家注册的企业更名怎么办")
+    d = talk.say("那证书上会盖什么章")
+    assert d.kind == "answer" and d.codes == ["N-COMPANY-RENAME"] and d.aspects == ["collection"]
 
 
 def test_forms_listed_by_number_after_one_are_each_answered(talk):
