@@ -173,8 +173,9 @@ class ActionOneTripVerdict(_Verdicts, Action):
             send_all(dispatcher, step.answers, record_decision(s, tracker, step.answers, step.decision))
             return changes(tracker, context_events(step.context))
         asked = tracker.get_slot(slots.TRIP_ASPECTS) or ()
-        verdicts = [self.services.one_trip.render(group, self.verdict(tracker, group, final=True), asked)
-                    for group in self.by_certificate(codes)]
+        verdicts = [answer for group in self.by_certificate(codes)
+                    for answer in (self.services.one_trip.render(group, self.verdict(tracker, group, final=True), asked),
+                                   *self.services.one_trip.asked_beside(group, asked))]
         send_all(dispatcher, verdicts, record_turn(self.services, tracker, kind="verdict", procedures=codes))
         reset = [SlotSet(name, None) for name in (*e.FACT_ENTITIES, slots.MATERIALS_NAMED, slots.MATERIALS_MISSING,
                                                   slots.TRIP_PROCEDURE, slots.TRIP_ANSWERED, slots.TRIP_ASKED,

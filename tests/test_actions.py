@@ -470,6 +470,18 @@ async def test_a_fact_about_expiry_keeps_the_procedure(services, talk):
 
 
 @pytest.mark.asyncio
+async def test_what_is_asked_beside_the_verdict_follows_it(services, talk, kb):
+    talk.slots = {slots.TRIP_PROCEDURE: ["H-RENEW"], slots.TRIP_ANSWERED: True,
+                  slots.TRIP_ASPECTS: ["conditions", "materials"]}
+    await talk.run(ActionOneTripVerdict(services), "快满六十五了，湖州证延续还来得及吗，要交哪些东西", "ask_one_trip")
+    first = kb.procedures["H-RENEW"].materials(None)[0]
+    assert first.text in talk.text and len(talk.dispatcher.messages) == 2  # the verdict, then the materials
+    talk.slots = {slots.TRIP_PROCEDURE: ["H-RENEW"], slots.TRIP_ANSWERED: True, slots.TRIP_ASPECTS: ["trips"]}
+    await talk.run(ActionOneTripVerdict(services), "湖州证延续能一次办好吗", "ask_one_trip")
+    assert len(talk.dispatcher.messages) == 1
+
+
+@pytest.mark.asyncio
 async def test_the_verdict_without_a_procedure_answers_the_question(services, talk, kb):
     await talk.run(ActionOneTripVerdict(services), "协会的号码给我一下", "ask_contact")
     assert kb.contacts["huzhou_association"].phones[0] in talk.text

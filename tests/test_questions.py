@@ -578,7 +578,8 @@ def test_dialect_words_read_as_the_mandarin_they_stand_for(talk, message, code, 
     assert d.kind == "answer" and d.codes == [code] and aspect in d.aspects
 
 
-@pytest.mark.parametrize("message", ["湖州的培训合格证被水泡坏了，字迹模糊，要补吗带啥", "湖州培训证让娃撕烂了咋补"])
+@pytest.mark.parametrize("message", ["湖州的培训合格证被水泡坏了，字迹模糊，要补吗带啥", "湖州培训证让娃撕烂了咋补",
+                                     "湖州那本培训证放柜子里发霉了，字都看不清了怎么办"])
 def test_damage_said_in_everyday_words_is_the_reissue_of_a_damaged_certificate(talk, message):
     d = talk.say(message)
     assert d.kind == "answer" and d.codes == ["H-REISSUE"] and d.variant == "damaged"

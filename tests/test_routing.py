@@ -21,6 +21,13 @@ def reading(reader, text: str) -> Reading:
     return Reading.of(rasa_entities(reader, text), frozenset(default_knowledge().aspect_of_intent()))
 
 
+def test_parting_words_the_classifier_was_torn_between_are_the_better_ranked():
+    torn = [("nlu_fallback", 0.3), (i.THANK, 0.5), (i.GOODBYE, 0.42), (i.ASK_TIME, 0.03)]
+    assert ROUTER.route(i.NLU_FALLBACK, torn, []) == i.THANK
+    unsure = [("nlu_fallback", 0.3), (i.THANK, 0.5), (i.ASK_TIME, 0.42)]
+    assert ROUTER.route(i.NLU_FALLBACK, unsure, []) in (None, i.NLU_FALLBACK)
+
+
 @pytest.mark.parametrize(("rule", "intent", "text", "out"), [
     (routing.an_id_number_is_a_look_up, i.ASK_MATERIALS, "周芳 330502198503120112，补正还要交啥", i.ALL - i.STATUS),
     (routing.a_position_is_a_choice, i.INFORM_IDENTITY, "2", i.ALL - {i.CHOOSE_OPTION}),

@@ -7,9 +7,13 @@ from collections.abc import Sequence
 from bot.answers.model import Answer
 from bot.answers.render import Answers
 from bot.dialogue.questions import Context, Decision, Questions
-from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.base import COLLECTION, CONDITIONS, GUIDE, PROXY, REASON, TIME, TRIPS, KnowledgeBase
 from bot.language.parse import Parse
 from bot.rules.onetrip import Facts, Verdict, decide
+
+# What the verdict itself answers: whether the trips suffice, the conditions, who may go, and how and when the
+# certificate comes out. Other aspects asked beside it ("…还能办吗？材料要哪些？") follow the verdict.
+ANSWERED_BY_THE_VERDICT = frozenset({TRIPS, CONDITIONS, PROXY, GUIDE, COLLECTION, TIME, REASON})
 
 
 class OneTrip:
@@ -32,3 +36,9 @@ class OneTrip:
         """Say the verdict with its reasons, from the knowledge base; what else was asked beside the trips
         (how the certificate comes out) joins the verdict line."""
         return self.answers.verdict(self.kb.procedures[codes[0]], verdict, aspects)
+
+    def asked_beside(self, codes: list[str], aspects: Sequence[str]) -> list[Answer]:
+        """Answer what else was asked beside the trips that the verdict does not say (the materials, the forms,
+        the place …), after the verdict."""
+        rest = [a for a in dict.fromkeys(aspects) if a not in ANSWERED_BY_THE_VERDICT]
+        return [self.answers.procedure(codes, rest)] if rest else []

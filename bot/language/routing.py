@@ -24,6 +24,8 @@ VERDICT_ASPECTS = frozenset({TRIPS, CONDITIONS_ASPECT, PROXY_ASPECT})
 VERDICT_NAMES = frozenset({e.POLICY, e.TRIP_SITUATION})
 # Roles of entities that name nothing for certain (a general word, a hint).
 UNCERTAIN_ROLES = frozenset({e.GENERIC, e.HINT})
+# Small talk whose replies fit each other's messages ("谢谢，再见" is answered well by either).
+PARTING = frozenset({i.THANK, i.GOODBYE, i.GREET})
 
 
 @dataclass(frozen=True)
@@ -37,10 +39,12 @@ class Reading:
     facts_told: int  # how many facts of the case it tells
     aspect_intents: frozenset[str]  # the intents that ask one aspect (knowledge/aspects.yml)
     whole_id: bool  # it holds a whole ID number
+    ranked: tuple[str, ...] = ()  # the classifier's intents, best first (the fallback left out)
 
     @classmethod
-    def of(cls, entities: Sequence[dict[str, Any]], aspect_intents: frozenset[str]) -> Reading:
-        """Read a message's entities (as Rasa keeps them)."""
+    def of(cls, entities: Sequence[dict[str, Any]], aspect_intents: frozenset[str],
+           ranked: Sequence[str] = ()) -> Reading:
+        """Read a message's entities (as Rasa keeps them), with the classifier's ranking."""
         names = frozenset(str(x.get("entity")) for x in entities)
         tells = bool(names & e.FACT_ENTITIES_SET) or any(
             x.get("entity") == e.MATERIAL and x.get("role") == e.MISSING for x in entities)
@@ -49,7 +53,8 @@ class Reading:
                    asked=frozenset(str(x.get("value")) for x in entities if x.get("entity") == e.ASPECT),
                    tells=tells, facts_told=sum(1 for x in entities if x.get("entity") in e.FACT_ENTITIES_SET),
                    aspect_intents=aspect_intents,
-                   whole_id=any(x.get("entity") == e.ID_NUMBER and x.get("value") == e.WHOLE for x in entities))
+                   whole_id=any(x.get("entity") == e.ID_NUMBER and x.get("value") == e.WHOLE for x in entities),
+                   ranked=tuple(name for name in ranked if name != i.NLU_FALLBACK))
 
     @property
     def is_question(self) -> bool:
@@ -144,6 +149,14 @@ def a_question_is_a_question_when_unsure(intent: str | None, r: Reading) -> froz
     return frozenset()
 
 
+def parting_words_either_way_are_parting_words(intent: str | None, r: Reading) -> frozenset[str]:
+    """"谢谢你，再见" the fallback took because the classifier was torn between thanks and goodbye: a message naming
+    nothing, whose two best intents are both parting (or greeting) words, is the better-ranked of them."""
+    if intent == i.NLU_FALLBACK and not r.names and len(r.ranked) >= 2 and set(r.ranked[:2]) <= PARTING:
+        return frozenset({i.NLU_FALLBACK})
+    return frozenset()
+
+
 def a_yes_or_no_telling_facts_is_a_situation(intent: str | None, r: Reading) -> frozenset[str]:
     """"我自己去，东西都准备好了" read as "yes": a yes or no that tells several facts of one's case is a situation
     (the one-trip form takes both); "是的，都备全了" (one fact) stays a yes, which answers the other questions too."""
@@ -174,6 +187,7 @@ RULES: tuple[Rule, ...] = (
     a_situation_tells_a_fact,
     facts_told_are_a_situation_when_unsure,
     a_question_is_a_question_when_unsure,
+    parting_words_either_way_are_parting_words,
     a_yes_or_no_telling_facts_is_a_situation,
     a_question_is_no_small_talk_or_look_up,
 )
@@ -198,7 +212,7 @@ class IntentRouter:
     def route(self, intent: str | None, ranking: Sequence[tuple[str, float]],
               entities: Sequence[dict[str, Any]]) -> str | None:
         """Return the intent to take instead of the classifier's, or None when it stands."""
-        r = Reading.of(entities, frozenset(self.aspect_of_intent))
+        r = Reading.of(entities, frozenset(self.aspect_of_intent), [name for name, _c in ranking])
         taken = intent
         excluded: frozenset[str] = frozenset()
         for _ in range(len(i.ALL)):  # the intent taken instead may itself be ruled out ("那还差哪些材料")
