@@ -70,6 +70,11 @@ def test_a_bare_interjection_is_no_dialect_negation(normaliser):
     assert normaliser("唔，好的，谢谢").text == "唔,好的,谢谢"
 
 
+@pytest.mark.parametrize("text", ["协会几点办公", "我这边个人信息变了", "那延续呢个人能去办吗"])
+def test_mandarin_run_together_is_not_read_as_dialect(normaliser, text):
+    assert normaliser(text).text == text
+
+
 def test_control_characters_and_spaces_do_not_shift_offsets(normaliser):
     raw = "注销\t\x07要带啥"
     norm = normaliser(raw)
