@@ -500,6 +500,14 @@ def test_two_matters_without_a_certificate_ask_which_one_and_keep_both(talk):
     assert d.kind == "answer" and d.parts == [["H-RENEW"], ["H-ADD-SPECIALTY"]]
 
 
+def test_two_matters_offer_each_certificate_by_its_own_name(talk, kb):
+    d = talk.say("证书丢了，补办和换单位哪个先办，各要带啥")
+    assert d.kind == "clarify" and len(d.options) == len(set(d.options)) >= 2
+    names = [kb.certificates[k].name for k in d.options]
+    assert all(talk.text.count(name) == 1 for name in names)  # no certificate named beside another as alike
+    assert all(kb.matters[m].name in talk.text for m in ("reissue", "change_employer"))  # both matters asked
+
+
 def test_a_follow_up_about_the_policy_just_answered_is_about_that_policy(talk):
     first = talk.say("国家注册现在还用交社保证明吗")
     assert first.kind == "policy"

@@ -137,10 +137,16 @@ class Answers:
                                  sources=[definition.source, p.source])
 
     # ------------------------------------------------------------------ clarifying
-    def clarify_certificate(self, options: list[str], matter: str | None) -> Answer:
-        """Ask which certificate a question is about, with one button each."""
-        what = self.kb.matters[matter].name if matter else self.say("clarify.this_matter")
-        buttons = [Button(self._certificate_choice(k, matter), self.kb.certificates[k].name) for k in options]
+    def clarify_certificate(self, options: list[str], matter: str | None, matters: Sequence[str] = ()) -> Answer:
+        """Ask which certificate a question is about, with one button each; asked of several matters at once, name
+        them all, and each certificate by its own name (two alike for one matter may differ for another)."""
+        several = len(matters) > 1
+        if several:
+            what = self.say("join.list").join(self.kb.matters[m].name for m in matters)
+        else:
+            what = self.kb.matters[matter].name if matter else self.say("clarify.this_matter")
+        buttons = [Button(self.kb.certificates[k].name if several else self._certificate_choice(k, matter),
+                          self.kb.certificates[k].name) for k in options]
         section = Section("text", text=self.say("clarify.which_certificate", matter=what),
                           items=[Item(b.title) for b in buttons])
         return self.parts.answer("clarify", sections=[section], buttons=buttons)

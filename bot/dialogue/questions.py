@@ -654,7 +654,7 @@ class QuestionAnswerer:
             out += [a.policy(k, situation=parse.trip_situation) for k in d.policies]
             return out + [a.silent(topic, d.codes) for topic in d.unsaid]
         if d.kind == CLARIFY:
-            return [a.clarify_certificate(d.options, d.matter)]
+            return [a.clarify_certificate(d.options, d.matter, d.matters)]
         if d.kind == CLARIFY_MATTER:
             return [a.clarify_matter(d.certificate, d.aspects)]
         if d.kind == NO_SUCH_PROCEDURE:
