@@ -508,6 +508,12 @@ def test_two_matters_offer_each_certificate_by_its_own_name(talk, kb):
     assert all(kb.matters[m].name in talk.text for m in ("reissue", "change_employer"))  # both matters asked
 
 
+@pytest.mark.parametrize("message", ["加专业的话要不要考试", "湖州证延续需要继续教育学时吗"])
+def test_an_exam_or_training_hours_asked_of_a_matter_of_ours_is_what_the_documents_leave_out(talk, message):
+    d = talk.say(message)
+    assert d.kind == "silent" and "考试" in d.keys[0]
+
+
 def test_a_follow_up_about_the_policy_just_answered_is_about_that_policy(talk):
     first = talk.say("国家注册现在还用交社保证明吗")
     assert first.kind == "policy"
