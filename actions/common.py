@@ -144,6 +144,10 @@ class ReturnsChangesOnly:
         before = dict(tracker.slots)
         events = await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
         own = {*self.domain_slots(domain), slots.REQUESTED_SLOT}  # type: ignore[attr-defined]
+        if not any(e.get("event") == "slot" and e.get("name") in own - {slots.REQUESTED_SLOT} for e in events):
+            # nothing of the form's own was filled: no slot event at all, so that the form hands the turn to the
+            # rules (the other slots were set from the message already, before the form ran)
+            return [e for e in events if e.get("event") != "slot"]
         others = changed_from(before, [e for e in events if e.get("event") == "slot" and e.get("name") not in own])
         return [e for e in events if e.get("event") != "slot" or e.get("name") in own or e in others]
 

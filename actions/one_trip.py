@@ -105,8 +105,13 @@ class ValidateOneTripForm(_Verdicts, ReturnsChangesOnly, FormValidationAction):
 
     async def extract_trip_answered(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> dict[str, Any]:
-        """Say how the message answers the deciding questions: its intent, and whether it tells facts."""
-        return {slots.TRIP_ANSWERED: {"intent": intent_of(tracker), "tells": parse_of(tracker).states_facts}}
+        """Say how the message answers the deciding questions: its intent, and whether it tells facts. A question
+        asked while they are open ("多久出新证") answers none of them: nothing is extracted, so the form hands the turn
+        to the rules, which answer it, and then asks again."""
+        intent, tells = intent_of(tracker), parse_of(tracker).states_facts
+        if tracker.get_slot(slots.REQUESTED_SLOT) == slots.TRIP_ANSWERED and intent not in ANSWER_INTENTS and not tells:
+            return {}
+        return {slots.TRIP_ANSWERED: {"intent": intent, "tells": tells}}
 
     async def validate_trip_answered(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> dict[str, Any]:

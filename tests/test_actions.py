@@ -470,6 +470,19 @@ async def test_a_fact_about_expiry_keeps_the_procedure(services, talk):
 
 
 @pytest.mark.asyncio
+async def test_a_question_while_the_verdict_asks_fills_nothing_so_the_rules_answer_it(services, tracker, dispatcher,
+                                                                                      domain):
+    before = {slots.TRIP_PROCEDURE: ["P-CORRECT"], slots.REQUESTED_SLOT: slots.TRIP_ANSWERED, slots.TRIP_ASKED: True}
+    asked = tracker("那大概几天能拿到新证", "ask_time", before, active_loop=slots.ONE_TRIP_FORM)
+    asked.events = [{"event": "user", "text": asked.latest_message["text"]},
+                    {"event": "slot", "name": slots.ASPECT, "value": ["time"]}]
+    events = await ValidateOneTripForm(services).run(dispatcher, asked, domain)
+    assert not [e for e in events if e.get("event") == "slot" and e.get("name") != slots.REQUESTED_SLOT]
+    answered = tracker("证书还在有效期内", "inform_situation", before, active_loop=slots.ONE_TRIP_FORM)
+    assert slots.TRIP_ANSWERED in slot_events(await ValidateOneTripForm(services).run(dispatcher, answered, domain))
+
+
+@pytest.mark.asyncio
 async def test_what_is_asked_beside_the_verdict_follows_it(services, talk, kb):
     talk.slots = {slots.TRIP_PROCEDURE: ["H-RENEW"], slots.TRIP_ANSWERED: True,
                   slots.TRIP_ASPECTS: ["conditions", "materials"]}

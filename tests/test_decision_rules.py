@@ -148,6 +148,7 @@ def test_displeasure_naming_nothing_gets_an_apology_the_look_up_and_whom_to_call
     assert decided(questions, reader, "a_complaint", "证书弄坏了你们也不管", Context(), intent="complain").kind == q.COMPLAINT
     lost_n = Context(procedures=["N-LOST"], certificate="N", matter="reissue", aspects=["materials"])
     assert decided(questions, reader, "a_complaint", "登报太麻烦了能不能不登", lost_n, intent="complain") is None
+    assert decided(questions, reader, "a_complaint", "报纸上没登能行吗", lost_n, intent="complain") is None
     assert decided(questions, reader, "a_complaint", "刚考出来的想办初始注册还要带啥", Context(), intent="complain") is None
 
 

@@ -200,7 +200,7 @@ class Questions:
         if p.variants and p.matters and q.ctx.procedures:
             return None  # "要是不是丢了是撕坏了呢" after an answer: which case of the matter, asked
         if q.intent == i.COMPLAIN and not (p.certificates or p.implied_certificate or p.forms or p.policies
-                                            or p.materials):  # "不想登报行不行" asks about a material
+                                            or p.materials or p.missing):  # "不想登报行不行" asks about a material
             return Decision(COMPLAINT)  # a matter alone says what the displeasure is about ("湖州的证延续太麻烦了" asks)
         return None
 
