@@ -143,8 +143,9 @@ class ReturnsChangesOnly:
         another slot to the value it had before."""
         before = dict(tracker.slots)
         events = await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
-        own = {*self.domain_slots(domain), slots.REQUESTED_SLOT}  # type: ignore[attr-defined]
-        if not any(e.get("event") == "slot" and e.get("name") in own - {slots.REQUESTED_SLOT} for e in events):
+        form_slots = set(self.domain_slots(domain))  # type: ignore[attr-defined]
+        own = form_slots | {slots.REQUESTED_SLOT}
+        if not any(e.get("event") == "slot" and e.get("name") in form_slots for e in events):
             # nothing of the form's own was filled: no slot event at all, so that the form hands the turn to the
             # rules (the other slots were set from the message already, before the form ran)
             return [e for e in events if e.get("event") != "slot"]

@@ -6,14 +6,17 @@ from collections.abc import Sequence
 
 from bot.answers.model import Answer
 from bot.answers.render import Answers
+from bot.answers.verdict import COLLECTION_ASPECTS
 from bot.dialogue.questions import Context, Decision, Questions
-from bot.knowledge.base import COLLECTION, CONDITIONS, GUIDE, PROXY, REASON, TIME, TRIPS, KnowledgeBase
+from bot.knowledge.base import GUIDE, REASON, KnowledgeBase
 from bot.language.parse import Parse
+from bot.language.routing import VERDICT_ASPECTS
 from bot.rules.onetrip import Facts, Verdict, decide
 
-# What the verdict itself answers: whether the trips suffice, the conditions, who may go, and how and when the
-# certificate comes out. Other aspects asked beside it ("…还能办吗？材料要哪些？") follow the verdict.
-ANSWERED_BY_THE_VERDICT = frozenset({TRIPS, CONDITIONS, PROXY, GUIDE, COLLECTION, TIME, REASON})
+# What the verdict itself answers: the aspects a verdict question asks (trips, conditions, who may go), how and
+# when the certificate comes out, the reason and the whole. Other aspects asked beside it ("…还能办吗？材料要哪些？")
+# follow the verdict.
+ANSWERED_BY_THE_VERDICT = VERDICT_ASPECTS | COLLECTION_ASPECTS | {GUIDE, REASON}
 
 
 class OneTrip:

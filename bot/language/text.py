@@ -70,6 +70,36 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+def _spliced(text: str, starts: list[int], ends: list[int], edits: list[tuple[int, int, str]], *,
+             one_for_one: bool = False) -> tuple[str, list[int], list[int], set[int]]:
+    """Replace the spans start:end of the edits (in order, apart) by their words; return the text, its offsets and
+    where the new words stand. A new word points at the whole span it replaced, or with `one_for_one`, when it is
+    as long, each character at the one it replaced ("边度" → "哪里")."""
+    out: list[str] = []
+    out_starts: list[int] = []
+    out_ends: list[int] = []
+    replaced: set[int] = set()
+    pos = length = 0
+    for start, end, word in edits:
+        out += [text[pos:start], word]
+        out_starts += starts[pos:start]
+        out_ends += ends[pos:start]
+        length += start - pos
+        replaced.update(range(length, length + len(word)))
+        length += len(word)
+        if one_for_one and len(word) == end - start:
+            out_starts += starts[start:end]
+            out_ends += ends[start:end]
+        else:
+            out_starts += [starts[start]] * len(word)
+            out_ends += [ends[end - 1]] * len(word)
+        pos = end
+    out.append(text[pos:])
+    out_starts += starts[pos:]
+    out_ends += ends[pos:]
+    return "".join(out), out_starts, out_ends, replaced
+
+
 class Normaliser:
     """Normalise messages with the lexicon's dialect and English words."""
 
@@ -112,58 +142,15 @@ class Normaliser:
         """Replace dialect words with the Mandarin they stand for; return the text and its offsets."""
         if self._dialect_words is None:
             return text, starts, ends
-        out: list[str] = []
-        out_starts: list[int] = []
-        out_ends: list[int] = []
-        pos = 0
-        for m in self._dialect_words.finditer(text):
-            word = self.dialect[m.group(0)]
-            out.append(text[pos:m.start()] + word)
-            out_starts += starts[pos:m.start()]
-            out_ends += ends[pos:m.start()]
-            if len(word) == m.end() - m.start():  # character for character
-                out_starts += starts[m.start():m.end()]
-                out_ends += ends[m.start():m.end()]
-            else:
-                out_starts += [starts[m.start()]] * len(word)
-                out_ends += [ends[m.end() - 1]] * len(word)
-            pos = m.end()
-        out.append(text[pos:])
-        out_starts += starts[pos:]
-        out_ends += ends[pos:]
-        return "".join(out), out_starts, out_ends
+        edits = [(m.start(), m.end(), self.dialect[m.group(0)]) for m in self._dialect_words.finditer(text)]
+        text, starts, ends, _replaced = _spliced(text, starts, ends, edits, one_for_one=True)
+        return text, starts, ends
 
     def _english(self, text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int], set[int]]:
         """Replace known English words and phrases; return the text, its offsets and where Chinese came in."""
-        replaced_at: set[int] = set()
-        out: list[str] = []
-        out_starts: list[int] = []
-        out_ends: list[int] = []
-        pos = 0
-        for m in _LATIN_WORD.finditer(text):
-            replaced = self._replace_run(m.group(0))
-            if replaced is None:
-                continue
-            out.append(text[pos:m.start()])
-            out_starts += starts[pos:m.start()]
-            out_ends += ends[pos:m.start()]
-            for piece, (s, e) in replaced:
-                at, to = m.start() + s, m.start() + e
-                if piece != text[at:to]:
-                    length = sum(len(x) for x in out)
-                    replaced_at.update(range(length, length + len(piece)))
-                out.append(piece)
-                if piece == text[at:to]:
-                    out_starts += starts[at:to]
-                    out_ends += ends[at:to]
-                else:
-                    out_starts += [starts[at]] * len(piece)
-                    out_ends += [ends[to - 1]] * len(piece)
-            pos = m.end()
-        out.append(text[pos:])
-        out_starts += starts[pos:]
-        out_ends += ends[pos:]
-        return "".join(out), out_starts, out_ends, replaced_at
+        edits = [(m.start() + s, m.start() + e, piece) for m in _LATIN_WORD.finditer(text)
+                 for piece, (s, e) in self._replace_run(m.group(0)) or () if piece != m.group(0)[s:e]]
+        return _spliced(text, starts, ends, edits)
 
     def _replace_run(self, run: str) -> list[tuple[str, tuple[int, int]]] | None:
         """Return the pieces of a run of Latin words with known English words replaced, or None if none is known."""
