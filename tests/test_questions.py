@@ -514,6 +514,13 @@ def test_an_exam_or_training_hours_asked_of_a_matter_of_ours_is_what_the_documen
     assert d.kind == "silent" and "考试" in d.keys[0]
 
 
+def test_a_place_picks_the_option_that_stands_for_its_certificate_too(talk):
+    d = talk.say("证书找不着了咋补")
+    assert d.kind == "clarify" and "H" not in d.options  # the province's and Huzhou's offered as one
+    d = talk.say("湖州这边的")
+    assert d.kind == "answer" and d.codes == ["H-REISSUE"]
+
+
 def test_a_follow_up_about_the_policy_just_answered_is_about_that_policy(talk):
     first = talk.say("国家注册现在还用交社保证明吗")
     assert first.kind == "policy"

@@ -247,13 +247,21 @@ class Questions:
         return None
 
     def choose_by_place(self, q: Question) -> Decision | None:
-        """"湖州的" after a clarification: the certificate of that place among the options."""
+        """"湖州的" after a clarification: the certificate of that place among the options (also one offered within
+        an option, where two certificates' procedures for the matter are alike)."""
         p, ctx = q.parse, q.ctx
         if not ctx.options or p.certificates or p.matters:
             return None
-        placed = [c for c in ctx.options if c in self.kb.certificates and
-                  set(self.kb.certificates[c].regions) & set(p.regions)]
+        offered = {k for c in ctx.options if c in self.kb.certificates for k in self._stands_for(c, ctx.matter)}
+        placed = [k for k in CERTIFICATE_ORDER if k in offered and set(self.kb.certificates[k].regions) & set(p.regions)]
         return self._choose(placed[0], ctx) if len(placed) == 1 else None
+
+    def _stands_for(self, certificate: str, matter: str | None) -> set[str]:
+        """Return the certificates an option stands for: itself, and those whose procedure for the matter the seed
+        words alike (offered as one option, "…或湖州市…（两者此项办理要求相同）")."""
+        procs = self.procedures_for([certificate], matter) if matter else []
+        return {certificate} | {other.certificate for proc in procs for other in self.kb.procedures.values()
+                                if other.same_as == proc.code or proc.same_as == other.code}
 
     def a_place_alone(self, q: Question) -> Decision | None:
         """"湖州天气怎么样", "杭州到湖州开车多久": a place names no certificate; with nothing of ours named, and no
